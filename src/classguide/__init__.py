@@ -1,0 +1,95 @@
+"""classguide: classified guidance (分类指导) of Party-building work and its integration with
+business work — one key for one lock.
+
+The public API is what this module re-exports; everything else may move.
+"""
+
+from classguide._version import __version__
+from classguide.converter import from_json, to_json
+from classguide.coupling import band_for, coordination, lag_type
+from classguide.errors import (
+    AmbiguousRuleSetError,
+    ClassguideError,
+    ConversionError,
+    EvaluationInputError,
+    ExpressionError,
+    InputError,
+    NoRuleSetError,
+    PluginConflictError,
+    PluginError,
+    Problem,
+    RuleSetError,
+    SelectionError,
+    WeightsError,
+)
+from classguide.evaluation import evaluate
+from classguide.model import AttributeSpec, Text, Unit, UnitType
+from classguide.results import (
+    Coordination,
+    Evaluation,
+    Evidence,
+    IndicatorResult,
+    Provenance,
+    Warning,
+    WarningLevel,
+)
+from classguide.ruleset import (
+    AhpJudgement,
+    AlertSettings,
+    CompositeWeights,
+    CoordinationBand,
+    Countermeasure,
+    GradeBand,
+    Group,
+    Indicator,
+    RuleSet,
+    Source,
+    TierAdjustment,
+    Veto,
+)
+
+__all__ = [
+    "AhpJudgement",
+    "AlertSettings",
+    "AmbiguousRuleSetError",
+    "AttributeSpec",
+    "ClassguideError",
+    "CompositeWeights",
+    "ConversionError",
+    "Coordination",
+    "CoordinationBand",
+    "Countermeasure",
+    "Evaluation",
+    "EvaluationInputError",
+    "Evidence",
+    "ExpressionError",
+    "GradeBand",
+    "Group",
+    "Indicator",
+    "IndicatorResult",
+    "InputError",
+    "NoRuleSetError",
+    "PluginConflictError",
+    "PluginError",
+    "Problem",
+    "Provenance",
+    "RuleSet",
+    "RuleSetError",
+    "SelectionError",
+    "Source",
+    "Text",
+    "TierAdjustment",
+    "Unit",
+    "UnitType",
+    "Veto",
+    "Warning",
+    "WarningLevel",
+    "WeightsError",
+    "__version__",
+    "band_for",
+    "coordination",
+    "evaluate",
+    "from_json",
+    "lag_type",
+    "to_json",
+]

@@ -1,0 +1,27 @@
+"""The ``classguide`` command (click). Output is for people; ``--json`` where offered is for programs."""
+
+from __future__ import annotations
+
+import click
+
+from classguide._version import __version__
+
+__all__ = ["main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="classguide")
+def main() -> None:
+    """classguide: classified guidance of Party building and its integration with business work.
+
+    分类指导：党建与业务融合评价、耦合协调与分级预警。
+    """
+
+
+@main.command()
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+def demo(lang: str) -> None:
+    """Evaluate example units and print the results (演示)."""
+    from classguide.demo import run_demo
+
+    run_demo(lang=lang, echo=click.echo)
