@@ -101,7 +101,7 @@ def build_tree(ruleset: RuleSet) -> Tree:
         if gid in seen:
             return
         seen.add(gid)
-        for cid, is_ind, _ in sorted(children.get(gid, []), key=lambda c: c[0]):  # noqa: B007
+        for cid, is_ind, _ in sorted(children.get(gid, []), key=lambda c: c[0]):
             if not is_ind:
                 visit(cid)
         order.append(gid)

@@ -1,4 +1,4 @@
-"""The ``classguide`` command (click). Output is for people; ``--json`` where offered is for programs."""
+"""The ``classguide`` command (click): output for people, ``--json`` where offered for programs."""
 
 from __future__ import annotations
 

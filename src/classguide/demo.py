@@ -28,25 +28,79 @@ def example_units() -> list[tuple[Unit, dict[str, object]]]:
     """Five hand-made units covering the cases that matter, with their observations."""
 
     def unit(uid: str, name: str, foundation: str = "standard") -> Unit:
-        return Unit(id=uid, name=name, unit_type="organ",
-                    attributes={"level": "county", "foundation": foundation})
+        return Unit(
+            id=uid,
+            name=name,
+            unit_type="organ",
+            attributes={"level": "county", "foundation": foundation},
+        )
 
     return [
-        (unit("u1", "县委办公室"), dict(
-            branch_standardised=1.0, organisational_life=1.0, study_hours=50.0, discipline_cases=0.0,
-            tasks_completed=0.98, public_satisfaction=0.96, joint_planning=True, joint_assessment="好")),
-        (unit("u2", "县发改局"), dict(
-            branch_standardised=0.7, organisational_life=0.85, study_hours=20.0, discipline_cases=0.0,
-            tasks_completed=1.0, public_satisfaction=0.93, joint_planning=False, joint_assessment="一般")),
-        (unit("u3", "县文旅局"), dict(
-            branch_standardised=1.0, organisational_life=1.0, study_hours=48.0, discipline_cases=0.0,
-            tasks_completed=0.6, public_satisfaction=0.7, joint_planning=True, joint_assessment="较好")),
-        (unit("u4", "县住建局"), dict(
-            branch_standardised=0.95, organisational_life=0.98, study_hours=44.0, discipline_cases=1.0,
-            tasks_completed=0.95, public_satisfaction=0.9, joint_planning=True, joint_assessment="较好")),
-        (unit("u5", "县档案馆", "weak"), dict(
-            branch_standardised=0.9, organisational_life=None, study_hours=None, discipline_cases=0.0,
-            tasks_completed=0.9, public_satisfaction=0.85, joint_planning=True, joint_assessment="一般")),
+        (
+            unit("u1", "县委办公室"),
+            dict(
+                branch_standardised=1.0,
+                organisational_life=1.0,
+                study_hours=50.0,
+                discipline_cases=0.0,
+                tasks_completed=0.98,
+                public_satisfaction=0.96,
+                joint_planning=True,
+                joint_assessment="好",
+            ),
+        ),
+        (
+            unit("u2", "县发改局"),
+            dict(
+                branch_standardised=0.7,
+                organisational_life=0.85,
+                study_hours=20.0,
+                discipline_cases=0.0,
+                tasks_completed=1.0,
+                public_satisfaction=0.93,
+                joint_planning=False,
+                joint_assessment="一般",
+            ),
+        ),
+        (
+            unit("u3", "县文旅局"),
+            dict(
+                branch_standardised=1.0,
+                organisational_life=1.0,
+                study_hours=48.0,
+                discipline_cases=0.0,
+                tasks_completed=0.6,
+                public_satisfaction=0.7,
+                joint_planning=True,
+                joint_assessment="较好",
+            ),
+        ),
+        (
+            unit("u4", "县住建局"),
+            dict(
+                branch_standardised=0.95,
+                organisational_life=0.98,
+                study_hours=44.0,
+                discipline_cases=1.0,
+                tasks_completed=0.95,
+                public_satisfaction=0.9,
+                joint_planning=True,
+                joint_assessment="较好",
+            ),
+        ),
+        (
+            unit("u5", "县档案馆", "weak"),
+            dict(
+                branch_standardised=0.9,
+                organisational_life=None,
+                study_hours=None,
+                discipline_cases=0.0,
+                tasks_completed=0.9,
+                public_satisfaction=0.85,
+                joint_planning=True,
+                joint_assessment="一般",
+            ),
+        ),
     ]
 
 
@@ -56,13 +110,26 @@ def _row(ev: Evaluation, rs: RuleSet, lang: str) -> list[str]:
 
     band = next((b.name(lang) for b in rs.coordination_bands if b.id == ev.band), "—")
     grade = next((g.name(lang) for g in rs.grades if g.id == ev.grade), "—")
-    lag = {"party": ("党建滞后", "party lags"), "business": ("业务滞后", "business lags"),
-           "balanced": ("同步", "balanced")}.get(ev.lag or "", ("—", "—"))
+    lag = {
+        "party": ("党建滞后", "party lags"),
+        "business": ("业务滞后", "business lags"),
+        "balanced": ("同步", "balanced"),
+    }.get(ev.lag or "", ("—", "—"))
     top = ev.warnings[0] if ev.warnings else None
     warn = f"{top.level.label(lang)} {top.message(lang)}" if top else ""
     d = "—" if ev.coordination is None else f"{ev.coordination.degree:.3f}"
-    return [ev.unit.name, fmt(ev.party), fmt(ev.business), fmt(ev.score), d, band,
-            lag[0] if lang == "zh" else lag[1], grade, str(len(ev.warnings)), warn]
+    return [
+        ev.unit.name,
+        fmt(ev.party),
+        fmt(ev.business),
+        fmt(ev.score),
+        d,
+        band,
+        lag[0] if lang == "zh" else lag[1],
+        grade,
+        str(len(ev.warnings)),
+        warn,
+    ]
 
 
 def _width(text: str) -> int:
@@ -71,17 +138,32 @@ def _width(text: str) -> int:
 
 def _table(rows: list[list[str]]) -> list[str]:
     widths = [max(_width(r[c]) for r in rows) for c in range(len(rows[0]))]
-    return ["  ".join(cell + " " * (widths[c] - _width(cell)) for c, cell in enumerate(r)).rstrip()
-            for r in rows]
+    return [
+        "  ".join(cell + " " * (widths[c] - _width(cell)) for c, cell in enumerate(r)).rstrip()
+        for r in rows
+    ]
 
 
 def run_demo(*, lang: str = "zh", echo: Callable[[str], object] = print) -> list[Evaluation]:
     """Evaluate the example units and print a table; returns the evaluations."""
     rs = example_ruleset()
     evaluations = [evaluate(rs, u, obs, period="2025") for u, obs in example_units()]
-    head = (["单位", "党建P", "业务B", "综合S", "协调度D", "协调等级", "滞后类型", "等次", "预警数", "最高预警"]
-            if lang == "zh" else
-            ["unit", "P", "B", "S", "D", "band", "lag", "grade", "warnings", "most severe warning"])
+    head = (
+        [
+            "单位",
+            "党建P",
+            "业务B",
+            "综合S",
+            "协调度D",
+            "协调等级",
+            "滞后类型",
+            "等次",
+            "预警数",
+            "最高预警",
+        ]
+        if lang == "zh"
+        else ["unit", "P", "B", "S", "D", "band", "lag", "grade", "warnings", "most severe warning"]
+    )
     echo(f"{rs.name(lang)} — {rs.id} v{rs.version}")
     for line in _table([head] + [_row(ev, rs, lang) for ev in evaluations]):
         echo(line)

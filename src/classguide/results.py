@@ -62,7 +62,7 @@ Value = float | bool | str | None
 
 @attrs.frozen(kw_only=True)
 class Evidence:
-    """What triggered a warning: the subject (indicator, score, D, ...), its value, the threshold."""
+    """What triggered a warning: the subject (indicator, D, ...), its value and the threshold."""
 
     subject: str
     value: Value = None
