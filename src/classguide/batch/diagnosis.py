@@ -1,0 +1,152 @@
+"""The built-in warning rules of :mod:`classguide.diagnosis` on columns.
+
+Each rule becomes one or more *sources* (see :class:`~classguide.batch.plan.Source`), a boolean
+mask per block. Counting the masks gives ``warning_count``, the most severe triggered source gives
+``max_level``, and on request the masks give every (unit, warning) pair, in the order
+:func:`~classguide.diagnosis.diagnose` sorts them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from classguide.batch.plan import ColumnPlan
+
+__all__ = ["BlockWarnings", "disconnect_mask"]
+
+F64 = NDArray[np.float64]
+Bool = NDArray[np.bool_]
+
+
+def disconnect_mask(
+    parts: Sequence[tuple[int, float]],
+    scores: Sequence[F64],
+    missing: Sequence[bool],
+    limit: float,
+    size: int,
+) -> Bool:
+    """Rows whose weighted score of a tag's present indicators is below ``limit``.
+
+    Sums run in the order of :func:`~classguide.diagnosis.disconnect_scores` (indicator order),
+    adding 0 for a missing indicator, so the score is the single-unit path's to the bit.
+    """
+    acc = np.zeros(size)
+    wsum = np.zeros(size)
+    for k, w in parts:
+        s = scores[k]
+        if missing[k]:
+            present = ~np.isnan(s)
+            part = s * w
+            np.copyto(part, 0.0, where=~present)
+            acc += part
+            wsum += present * w
+        else:
+            acc += s * w
+            wsum += w
+    with np.errstate(all="ignore"):
+        value = acc / wsum
+    return (wsum > 0.0) & (value < limit)
+
+
+class BlockWarnings:
+    """Accumulates warning counts, levels and (optionally) the warnings, block by block."""
+
+    def __init__(self, cp: ColumnPlan, n: int, keep: bool) -> None:
+        self.counts = np.zeros(n, dtype=np.int32)
+        self.levels = np.zeros(n, dtype=np.int8)
+        self.keep = keep
+        self._rows: list[NDArray[np.int64]] = []
+        self._sources: list[NDArray[np.int32]] = []
+        self._band_levels = np.array([*cp.band_levels, 0], dtype=np.int8)
+
+    def _masks(
+        self,
+        cp: ColumnPlan,
+        scores: Sequence[F64],
+        missing: Sequence[bool],
+        viols: Sequence[Bool | None],
+        band: NDArray[np.int8],
+        present: Bool,
+        gap: F64,
+        complete: Bool,
+    ) -> list[Bool | None]:
+        size = len(present)
+        band_level = self._band_levels[band]
+        with np.errstate(invalid="ignore"):
+            lagging = present & ~(np.abs(gap) < cp.lag_gap)
+            party_side = gap < 0
+        disconnects = dict(cp.disconnects)
+        masks: list[Bool | None] = []
+        for src in cp.sources:
+            if src.kind in ("veto", "floor"):
+                masks.append(viols[src.index])
+            elif src.kind == "coordination":
+                masks.append(present & (band_level == int(src.level)))
+            elif src.kind == "lag":
+                side = party_side if src.subject == "party" else ~party_side
+                masks.append(lagging & side)
+            elif src.kind == "disconnect":
+                masks.append(
+                    disconnect_mask(
+                        disconnects[src.subject], scores, missing, cp.disconnect_threshold, size
+                    )
+                )
+            else:
+                masks.append(~complete)
+        return masks
+
+    def add_block(
+        self,
+        cp: ColumnPlan,
+        a: int,
+        scores: Sequence[F64],
+        missing: Sequence[bool],
+        viols: Sequence[Bool | None],
+        band: NDArray[np.int8],
+        present: Bool,
+        gap: F64,
+        complete: Bool,
+    ) -> None:
+        """Evaluate every source on the block starting at row ``a``."""
+        masks = self._masks(cp, scores, missing, viols, band, present, gap, complete)
+        size = len(present)
+        count = np.zeros(size, dtype=np.int32)
+        by_level: dict[int, Bool] = {}
+        for src, mask in zip(cp.sources, masks, strict=True):
+            if mask is None:
+                continue
+            count += mask
+            lvl = int(src.level)
+            hit = by_level.get(lvl)
+            if hit is None:
+                by_level[lvl] = mask.copy()
+            else:
+                hit |= mask
+        level = np.zeros(size, dtype=np.int8)
+        for lvl in sorted(by_level):
+            np.copyto(level, np.int8(lvl), where=by_level[lvl])
+        self.counts[a : a + size] = count
+        self.levels[a : a + size] = level
+        if self.keep:
+            stack = np.zeros((size, len(masks)), dtype=np.bool_)
+            for j, mask in enumerate(masks):
+                if mask is not None:
+                    stack[:, j] = mask
+            rows, cols = np.nonzero(stack)
+            self._rows.append(rows.astype(np.int64) + a)
+            self._sources.append(cols.astype(np.int32))
+
+    def finish(
+        self,
+    ) -> tuple[
+        NDArray[np.int32], NDArray[np.int8], NDArray[np.int64] | None, NDArray[np.int32] | None
+    ]:
+        """Counts, levels and (when kept) the (row, source) pairs of every warning."""
+        if not self.keep:
+            return self.counts, self.levels, None, None
+        rows = np.concatenate(self._rows) if self._rows else np.zeros(0, dtype=np.int64)
+        srcs = np.concatenate(self._sources) if self._sources else np.zeros(0, dtype=np.int32)
+        return self.counts, self.levels, rows, srcs

@@ -1,0 +1,211 @@
+"""Results of the columnar path as one pyarrow Table, in the units' order.
+
+Columns: ``unit_id``, ``ruleset_id``, ``ruleset_version``, (``period``), ``party``,
+``business``, ``score``, ``coupling``, ``development``, ``degree``, ``band``, ``lag``, ``grade``,
+``complete``, ``warning_count``, ``max_level``, ``rank``, ``class_size``, ``percentile``; with
+``indicator_scores`` one ``score.<indicator>`` column each, with ``warnings`` a list of
+``{level, code, subject}`` per unit. Missing values are nulls (never NaN), as ``None`` on an
+:class:`~classguide.Evaluation`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+from numpy.typing import NDArray
+
+from classguide.batch.engine import ColumnResult
+from classguide.batch.locks import Locks
+from classguide.batch.plan import LAGS
+from classguide.batch.ranking import competition_ranks, percentiles
+from classguide.results import Warning, WarningLevel
+
+__all__ = ["LEVELS", "RESULT_COLUMNS", "Assembler"]
+
+#: ``max_level`` / warning level names by :class:`WarningLevel` value (index 0: none).
+LEVELS: tuple[str, ...] = ("", "blue", "yellow", "orange", "red")
+
+#: The result columns every table has, in order.
+RESULT_COLUMNS: tuple[str, ...] = (
+    "unit_id", "ruleset_id", "ruleset_version", "party", "business", "score", "coupling",
+    "development", "degree", "band", "lag", "grade", "complete", "warning_count", "max_level",
+    "rank", "class_size", "percentile",
+)  # fmt: skip
+
+_FLOATS = ("party", "business", "score", "coupling", "development", "degree")
+
+
+class _Codes:
+    """A growing dictionary of labels (band or grade ids across rule sets)."""
+
+    def __init__(self) -> None:
+        self.labels: list[str] = []
+        self._index: dict[str, int] = {}
+
+    def lut(self, labels: Sequence[str]) -> NDArray[np.int16]:
+        for lab in labels:
+            if lab not in self._index:
+                self._index[lab] = len(self.labels)
+                self.labels.append(lab)
+        return np.array([self._index[lab] for lab in labels] + [-1], dtype=np.int16)
+
+
+def _dictionary(codes: NDArray[np.integer], labels: Sequence[str]) -> pa.Array:
+    idx = pa.array(codes.astype(np.int16), mask=codes < 0)
+    return pa.DictionaryArray.from_arrays(idx, pa.array(list(labels), pa.string()))
+
+
+def _nullable(x: NDArray[np.float64]) -> pa.Array:
+    return pa.array(x, mask=np.isnan(x))
+
+
+class Assembler:
+    """Collects the results of each rule set's pass into the columns of one table."""
+
+    def __init__(
+        self,
+        ids: pa.ChunkedArray,
+        locks: Locks,
+        period: str | None,
+        *,
+        indicator_scores: bool,
+        warnings: bool,
+    ) -> None:
+        n = len(ids)
+        self.n = n
+        self.ids = ids
+        self.locks = locks
+        self.period = period
+        self.floats = {name: np.full(n, np.nan) for name in _FLOATS}
+        self.percentile = np.full(n, np.nan)
+        self.band = np.full(n, -1, dtype=np.int16)
+        self.grade = np.full(n, -1, dtype=np.int16)
+        self.lag = np.full(n, -1, dtype=np.int8)
+        self.complete = np.zeros(n, dtype=np.bool_)
+        self.count = np.zeros(n, dtype=np.int32)
+        self.level = np.zeros(n, dtype=np.int8)
+        self.rank = np.zeros(n, dtype=np.int64)
+        self.size = np.zeros(n, dtype=np.int64)
+        self.bands = _Codes()
+        self.grades = _Codes()
+        self.keep_scores = indicator_scores
+        self.keep_warnings = warnings
+        self.scores: dict[str, NDArray[np.float64]] = {}
+        self.entries: list[tuple[NDArray[np.int64], NDArray[np.int8], list[str], list[str]]] = []
+
+    def _put(self, dest: NDArray[Any], rows: NDArray[np.int64] | None, src: Any) -> None:
+        if rows is None:
+            dest[:] = src
+        else:
+            dest[rows] = src
+
+    def add(
+        self,
+        r: int,
+        rows: NDArray[np.int64] | None,
+        res: ColumnResult,
+        extra: list[tuple[int, Warning]] | None = None,
+    ) -> None:
+        """Put rule set ``r``'s results (for ``rows``, or every row) in place, with ranks."""
+        cp = res.plan
+        for name in _FLOATS:
+            self._put(self.floats[name], rows, getattr(res, name))
+        self._put(self.band, rows, self.bands.lut(cp.band_ids)[res.band])
+        self._put(self.grade, rows, self.grades.lut(cp.grade_ids)[res.grade])
+        self._put(self.lag, rows, res.lag)
+        self._put(self.complete, rows, res.complete)
+        ranks, size = competition_ranks(res.score, res.complete)
+        self._put(self.rank, rows, ranks)
+        self._put(self.size, rows, np.where(ranks > 0, size, 0))
+        self._put(self.percentile, rows, percentiles(ranks, size))
+        count = res.warning_count.copy()
+        level = res.max_level.copy()
+        if extra:
+            local = np.array([i for i, _ in extra], dtype=np.int64)
+            lv = np.array([int(w.level) for _, w in extra], dtype=np.int8)
+            np.add.at(count, local, 1)
+            np.maximum.at(level, local, lv)
+        self._put(self.count, rows, count)
+        self._put(self.level, rows, level)
+        if self.keep_scores and res.indicator_scores is not None:
+            for iid, col in zip(cp.plan.tree.indicator_ids, res.indicator_scores, strict=True):
+                dest = self.scores.setdefault(iid, np.full(self.n, np.nan))
+                self._put(dest, rows, col)
+        if self.keep_warnings:
+            self._keep_warnings(rows, res, extra or [])
+
+    def _keep_warnings(
+        self, rows: NDArray[np.int64] | None, res: ColumnResult, extra: list[tuple[int, Warning]]
+    ) -> None:
+        assert res.warning_rows is not None and res.warning_sources is not None
+        srcs = res.plan.sources
+        local = res.warning_rows
+        glob = local if rows is None else rows[local]
+        levels = np.array([int(s.level) for s in srcs], dtype=np.int8)[res.warning_sources]
+        codes = [srcs[j].code for j in res.warning_sources.tolist()]
+        subjects = [srcs[j].subject for j in res.warning_sources.tolist()]
+        self.entries.append((glob.astype(np.int64), levels, codes, subjects))
+        if extra:
+            loc = np.array([i for i, _ in extra], dtype=np.int64)
+            self.entries.append(
+                (
+                    loc if rows is None else rows[loc],
+                    np.array([int(w.level) for _, w in extra], dtype=np.int8),
+                    [w.code for _, w in extra],
+                    [w.evidence[0].subject if w.evidence else "" for _, w in extra],
+                )
+            )
+
+    def _warnings_column(self) -> pa.Array:
+        rows = np.concatenate([e[0] for e in self.entries]) if self.entries else np.zeros(0, int)
+        levels = np.concatenate([e[1] for e in self.entries]) if self.entries else np.zeros(0)
+        codes = [c for e in self.entries for c in e[2]]
+        subjects = [s for e in self.entries for s in e[3]]
+        names = sorted(set(codes))
+        code_idx = np.array([names.index(c) for c in codes], dtype=np.int64)
+        order = np.lexsort((code_idx, -levels.astype(np.int64), rows))
+        offsets = np.zeros(self.n + 1, dtype=np.int32)
+        np.cumsum(np.bincount(rows, minlength=self.n), out=offsets[1:])
+        values = pa.StructArray.from_arrays(
+            [
+                pa.array([LEVELS[int(x)] for x in levels[order]], pa.string()),
+                pa.array([codes[i] for i in order.tolist()], pa.string()),
+                pa.array([subjects[i] for i in order.tolist()], pa.string()),
+            ],
+            names=["level", "code", "subject"],
+        )
+        return pa.ListArray.from_arrays(pa.array(offsets), values)
+
+    def table(self) -> pa.Table:
+        """The result table (see the module docstring for its columns)."""
+        locks = self.locks
+        lock = locks.lock.astype(np.int16)
+        cols: dict[str, pa.Array | pa.ChunkedArray] = {
+            "unit_id": self.ids,
+            "ruleset_id": _dictionary(lock, [rs.id for rs in locks.rulesets]),
+            "ruleset_version": _dictionary(lock, [rs.version for rs in locks.rulesets]),
+        }
+        if self.period is not None:
+            cols["period"] = _dictionary(np.zeros(self.n, dtype=np.int16), [self.period])
+        for name in _FLOATS:
+            cols[name] = _nullable(self.floats[name])
+        cols["band"] = _dictionary(self.band, self.bands.labels)
+        cols["lag"] = _dictionary(self.lag, LAGS)
+        cols["grade"] = _dictionary(self.grade, self.grades.labels)
+        cols["complete"] = pa.array(self.complete)
+        cols["warning_count"] = pa.array(self.count)
+        cols["max_level"] = _dictionary(
+            np.where(self.level > 0, self.level - 1, -1), [lv.name.lower() for lv in WarningLevel]
+        )
+        ranked = self.rank == 0
+        cols["rank"] = pa.array(self.rank, mask=ranked)
+        cols["class_size"] = pa.array(self.size, mask=ranked)
+        cols["percentile"] = _nullable(self.percentile)
+        for iid, col in sorted(self.scores.items()):
+            cols[f"score.{iid}"] = _nullable(col)
+        if self.keep_warnings:
+            cols["warnings"] = self._warnings_column()
+        return pa.table(cols)
