@@ -21,26 +21,31 @@ F64 = NDArray[np.float64]
 _SHOWN = 5
 
 
-def _bad_rows(kind: str, v: F64, is_formula: bool) -> NDArray[np.intp] | None:
-    """Rows of ``v`` that ``kind`` refuses, or ``None`` when all are fine (fast path)."""
+def _bad_rows(kind: str, v: F64, is_formula: bool) -> tuple[bool, NDArray[np.intp] | None]:
+    """Whether ``v`` has a missing value, and the rows ``kind`` refuses (``None``: none).
+
+    Two reductions do it when all is well: ``minimum``/``maximum`` propagate NaN, so a finite
+    result means nothing is missing and gives the range to check.
+    """
+    if not v.size:
+        return False, None
+    lo = np.minimum.reduce(v)
+    hi = np.maximum.reduce(v)
+    missing = bool(np.isnan(lo))
+    if missing:
+        lo, hi = np.fmin.reduce(v), np.fmax.reduce(v)
     if kind == "grade":
         # Direct grade columns arrive already mapped from labels; a formula gives no label.
-        if not is_formula:
-            return None
-        bad = ~np.isnan(v)
-        return np.flatnonzero(bad) if bad.any() else None
-    lo = np.fmin.reduce(v) if v.size else 0.0
-    hi = np.fmax.reduce(v) if v.size else 0.0
-    if kind == "ratio":
-        ok = not (lo < 0.0 or hi > 1.0)
-    elif kind == "count":
+        bad = ~np.isnan(v) if is_formula else None
+        return missing, np.flatnonzero(bad) if bad is not None and bad.any() else None
+    if kind == "count":
         ok = not (lo < 0.0 or hi == np.inf)
-    else:  # boolean
+    else:  # ratio or boolean
         ok = not (lo < 0.0 or hi > 1.0)
-        if ok:
+        if ok and kind == "boolean":
             ok = not bool(((v > 0.0) & (v < 1.0)).any())
     if ok:
-        return None
+        return missing, None
     with np.errstate(invalid="ignore"):
         if kind == "ratio":
             bad = (v < 0.0) | (v > 1.0)
@@ -48,7 +53,7 @@ def _bad_rows(kind: str, v: F64, is_formula: bool) -> NDArray[np.intp] | None:
             bad = (v < 0.0) | np.isinf(v)
         else:
             bad = ~np.isnan(v) & (v != 0.0) & (v != 1.0)
-    return np.flatnonzero(bad)
+    return missing, np.flatnonzero(bad)
 
 
 def _reason(kind: str, x: float) -> str:
@@ -66,13 +71,16 @@ def _reason(kind: str, x: float) -> str:
 
 def check_block(
     plan: Plan, raws: Sequence[F64], start: int, unit_ids: Sequence[object] | None
-) -> None:
-    """Raise :class:`EvaluationInputError` listing the values of the block the kinds refuse."""
+) -> list[bool]:
+    """Whether each column of the block has a missing value; raise
+    :class:`EvaluationInputError` listing the values the indicators' kinds refuse."""
     problems: list[str] = []
+    missing: list[bool] = []
     total = 0
     for k, v in enumerate(raws):
         ind = plan.indicators[k]
-        rows = _bad_rows(ind.kind, v, plan.formulas[k] is not None)
+        has_missing, rows = _bad_rows(ind.kind, v, plan.formulas[k] is not None)
+        missing.append(has_missing)
         if rows is None:
             continue
         total += len(rows)
@@ -90,3 +98,4 @@ def check_block(
             + "\n  ".join(problems)
             + more
         )
+    return missing

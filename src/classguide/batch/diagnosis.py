@@ -15,20 +15,16 @@ from numpy.typing import NDArray
 
 from classguide.batch.plan import ColumnPlan
 
-__all__ = ["BlockWarnings", "disconnect_mask"]
+__all__ = ["BlockWarnings", "disconnect_values"]
 
 F64 = NDArray[np.float64]
 Bool = NDArray[np.bool_]
 
 
-def disconnect_mask(
-    parts: Sequence[tuple[int, float]],
-    scores: Sequence[F64],
-    missing: Sequence[bool],
-    limit: float,
-    size: int,
-) -> Bool:
-    """Rows whose weighted score of a tag's present indicators is below ``limit``.
+def disconnect_values(
+    parts: Sequence[tuple[int, float]], scores: Sequence[F64], missing: Sequence[bool], size: int
+) -> F64:
+    """Weighted score of a tag's present indicators per row (NaN where none is present).
 
     Sums run in the order of :func:`~classguide.diagnosis.disconnect_scores` (indicator order),
     adding 0 for a missing indicator, so the score is the single-unit path's to the bit.
@@ -48,7 +44,8 @@ def disconnect_mask(
             wsum += w
     with np.errstate(all="ignore"):
         value = acc / wsum
-    return (wsum > 0.0) & (value < limit)
+    np.copyto(value, np.nan, where=~(wsum > 0.0))
+    return value
 
 
 class BlockWarnings:
@@ -60,69 +57,54 @@ class BlockWarnings:
         self.keep = keep
         self._rows: list[NDArray[np.int64]] = []
         self._sources: list[NDArray[np.int32]] = []
-        self._band_levels = np.array([*cp.band_levels, 0], dtype=np.int8)
+        self._sources_of = [int(src.level) for src in cp.sources]
 
-    def _masks(
-        self,
+    @staticmethod
+    def masks(
         cp: ColumnPlan,
-        scores: Sequence[F64],
-        missing: Sequence[bool],
         viols: Sequence[Bool | None],
         band: NDArray[np.int8],
         present: Bool,
         gap: F64,
         complete: Bool,
+        tags: Sequence[F64],
     ) -> list[Bool | None]:
-        size = len(present)
-        band_level = self._band_levels[band]
+        """One mask per source of ``cp.sources`` (``None``: that source cannot fire here)."""
+        band_level = np.array([*cp.band_levels, 0], dtype=np.int8)[band]
         with np.errstate(invalid="ignore"):
             lagging = present & ~(np.abs(gap) < cp.lag_gap)
             party_side = gap < 0
-        disconnects = dict(cp.disconnects)
-        masks: list[Bool | None] = []
+            below = {
+                tag: value < cp.disconnect_threshold
+                for (tag, _), value in zip(cp.disconnects, tags, strict=True)
+            }
+        out: list[Bool | None] = []
         for src in cp.sources:
             if src.kind in ("veto", "floor"):
-                masks.append(viols[src.index])
+                out.append(viols[src.index])
             elif src.kind == "coordination":
-                masks.append(present & (band_level == int(src.level)))
+                out.append(present & (band_level == int(src.level)))
             elif src.kind == "lag":
                 side = party_side if src.subject == "party" else ~party_side
-                masks.append(lagging & side)
+                out.append(lagging & side)
             elif src.kind == "disconnect":
-                masks.append(
-                    disconnect_mask(
-                        disconnects[src.subject], scores, missing, cp.disconnect_threshold, size
-                    )
-                )
+                out.append(below[src.subject])
             else:
-                masks.append(~complete)
-        return masks
+                out.append(~complete)
+        return out
 
-    def add_block(
-        self,
-        cp: ColumnPlan,
-        a: int,
-        scores: Sequence[F64],
-        missing: Sequence[bool],
-        viols: Sequence[Bool | None],
-        band: NDArray[np.int8],
-        present: Bool,
-        gap: F64,
-        complete: Bool,
-    ) -> None:
-        """Evaluate every source on the block starting at row ``a``."""
-        masks = self._masks(cp, scores, missing, viols, band, present, gap, complete)
-        size = len(present)
+    def add(self, a: int, masks: Sequence[Bool | None]) -> None:
+        """Count the block starting at row ``a`` (its masks from :meth:`masks`)."""
+        size = next((len(m) for m in masks if m is not None), 0)
         count = np.zeros(size, dtype=np.int32)
         by_level: dict[int, Bool] = {}
-        for src, mask in zip(cp.sources, masks, strict=True):
+        for src, mask in zip(self._sources_of, masks, strict=True):
             if mask is None:
                 continue
             count += mask
-            lvl = int(src.level)
-            hit = by_level.get(lvl)
+            hit = by_level.get(src)
             if hit is None:
-                by_level[lvl] = mask.copy()
+                by_level[src] = mask.copy()
             else:
                 hit |= mask
         level = np.zeros(size, dtype=np.int8)

@@ -3,9 +3,13 @@
 The steps are those of :func:`classguide.evaluate`, on columns: check values → scale → aggregate
 up the tree (NaN = missing; present siblings' weights renormalise) → completeness → P, B, S →
 C, T, D → band and lag → grade with veto caps → the built-in warning rules (as counts, the most
-severe level and, on request, the list per unit). Rows are processed in blocks that fit the CPU
-cache; every arithmetic step uses the single-unit path's operations in the same order, so the
-numbers agree bitwise (geometric groups: see :func:`_exact_rows`).
+severe level and, on request, the list per unit).
+
+Rows go in blocks that fit the CPU cache. Each block is computed twice at most: first with the
+fast scales (:func:`~classguide.batch.scales.fast_score_column`, a few ulps from the exact
+curve), then — only for the rows whose S, D, sub-system gap or disconnect score lies within
+1e-9 of a cut-off — with the exact scales, whose operations are the single-unit path's in the
+same order. Numbers therefore agree to ~1e-13, and grades, bands, lags and warnings exactly.
 """
 
 from __future__ import annotations
@@ -16,12 +20,13 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from classguide.aggregation import BUSINESS, PARTY, aggregate
+from classguide.aggregation import BUSINESS, PARTY
+from classguide.batch.aggregation import FusedTree, exact_rows, has_nan, node_scores
 from classguide.batch.checks import check_block
-from classguide.batch.diagnosis import BlockWarnings
+from classguide.batch.diagnosis import BlockWarnings, disconnect_values
 from classguide.batch.formulas import evaluate_formula
 from classguide.batch.plan import ColumnPlan, column_plan_for
-from classguide.batch.scales import score_column
+from classguide.batch.scales import fast_score_into, score_column
 from classguide.errors import ClassguideError
 from classguide.ruleset import RuleSet
 
@@ -30,11 +35,16 @@ __all__ = ["DEFAULT_BLOCK", "ColumnResult", "evaluate_columns"]
 F64 = NDArray[np.float64]
 Bool = NDArray[np.bool_]
 
-#: Rows per block: 32k rows × 8 bytes = 256 KiB per column, so a block's working set stays in
-#: the CPU's L2 cache.
-DEFAULT_BLOCK = 32_768
+#: Rows per block: 16,000 rows × 8 bytes = 125 KiB per column — small enough for the CPU's L2
+#: cache, and under the C library's 128 KiB threshold above which every temporary array would
+#: be a fresh memory mapping.
+DEFAULT_BLOCK = 16_000
 _COMPLETE_EPS = 1e-12
-_NEAR = 1e-9
+#: How close to a cut-off a fast-path outcome must be for its row to be recomputed exactly.
+NEAR = 1e-9
+_TINY = 1e-8
+_FIELDS = ("party", "business", "score", "coupling", "development", "degree")
+_CODES = ("band", "lag", "grade", "complete")
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -67,157 +77,87 @@ class ColumnResult:
 
 
 @attrs.define
-class _Out:
-    n: int
-    keep_scores: bool
-    n_ind: int
-    n_groups: int
-    party: F64 = attrs.field(init=False)
-    business: F64 = attrs.field(init=False)
-    score: F64 = attrs.field(init=False)
-    coupling: F64 = attrs.field(init=False)
-    development: F64 = attrs.field(init=False)
-    degree: F64 = attrs.field(init=False)
-    band: NDArray[np.int8] = attrs.field(init=False)
-    lag: NDArray[np.int8] = attrs.field(init=False)
-    grade: NDArray[np.int8] = attrs.field(init=False)
-    complete: Bool = attrs.field(init=False)
-    indicator_scores: list[F64] = attrs.field(init=False)
-    group_scores: list[F64] = attrs.field(init=False)
+class _Block:
+    """One block's results (every array has the block's length)."""
 
-    def __attrs_post_init__(self) -> None:
-        n = self.n
-        for name in ("party", "business", "score", "coupling", "development", "degree"):
-            setattr(self, name, np.full(n, np.nan))
-        for name in ("band", "lag", "grade"):
-            setattr(self, name, np.full(n, -1, dtype=np.int8))
-        self.complete = np.zeros(n, dtype=np.bool_)
-        k = self.n_ind if self.keep_scores else 0
-        g = self.n_groups if self.keep_scores else 0
-        self.indicator_scores = [np.full(n, np.nan) for _ in range(k)]
-        self.group_scores = [np.full(n, np.nan) for _ in range(g)]
+    values: dict[str, NDArray[np.generic]]
+    scores: list[F64]
+    nodes: list[F64]
+    masks: list[Bool | None]
+    near: Bool | None
+
+    def replace(self, rows: NDArray[np.intp], other: _Block) -> None:
+        """Overwrite ``rows`` with ``other``'s results (computed for those rows only)."""
+        for name, arr in self.values.items():
+            arr[rows] = other.values[name]
+        for mine, theirs in zip(self.scores + self.nodes, other.scores + other.nodes, strict=True):
+            mine[rows] = theirs
+        for j, (mine_m, theirs_m) in enumerate(zip(self.masks, other.masks, strict=True)):
+            if theirs_m is None:
+                continue
+            if mine_m is None:
+                mine_m = np.zeros(len(self.values["score"]), dtype=np.bool_)
+                self.masks[j] = mine_m
+            mine_m[rows] = theirs_m
 
 
-def _has_nan(x: F64) -> bool:
-    # A sum is NaN iff some element is NaN (or +inf and -inf meet, which checks already refuse).
-    return bool(np.isnan(np.add.reduce(x))) if x.size else False
+class _Workspace:
+    """Buffers the fast path reuses from block to block (allocating is slow on big arrays)."""
+
+    def __init__(self, cp: ColumnPlan, block: int) -> None:
+        n_ind = len(cp.plan.indicators)
+        self.scores = np.empty((n_ind, block))
+        self.viols = np.empty((n_ind, block), dtype=np.bool_)
+        self.tmp = np.empty(block)
+        self.tier_score = np.empty(block)
+        self.tier_viol = np.empty(block, dtype=np.bool_)
+        self.tree = FusedTree(cp.plan.tree, block)
 
 
-def _node_scores(
-    cp: ColumnPlan, scores: Sequence[F64], missing: Sequence[bool], size: int
-) -> tuple[list[F64], list[bool]]:
-    """Every node's score on the block: :func:`classguide.aggregation.aggregate` on columns."""
-    out: list[F64] = []
-    out_missing: list[bool] = []
-    for node in cp.plan.tree.nodes:
-        kids = [
-            (scores[idx] if is_ind else out[idx], missing[idx] if is_ind else out_missing[idx], w)
-            for is_ind, idx, w in node.children
-        ]
-        if not any(m for _, m, _ in kids):
-            total = 0.0
-            for _, _, w in kids:
-                total += w
-            if total == 0.0 and not node.geometric:
-                res = np.full(size, np.nan)
-            elif node.geometric:
-                res = _geometric(kids, size)
-            else:
-                acc = np.multiply(kids[0][0], kids[0][2])
-                for s, _, w in kids[1:]:
-                    acc += s * w
-                res = np.divide(acc, total, out=acc)
-                np.clip(res, 0.0, 100.0, out=res)
-        elif node.geometric:
-            res = _geometric(kids, size)
-        else:
-            acc = np.zeros(size)
-            tot = np.zeros(size)
-            for s, m, w in kids:
-                if m:
-                    present = ~np.isnan(s)
-                    part = np.multiply(s, w)
-                    np.copyto(part, 0.0, where=~present)
-                    acc += part
-                    tot += present * w
-                else:
-                    acc += s * w
-                    tot += w
-            with np.errstate(all="ignore"):
-                res = np.divide(acc, tot, out=acc)
-            np.copyto(res, np.nan, where=tot == 0.0)
-            np.clip(res, 0.0, 100.0, out=res)
-        out.append(res)
-        out_missing.append(_has_nan(res))
-    return out, out_missing
+def _fast_scores(
+    cp: ColumnPlan,
+    raws: Sequence[F64],
+    tiers: NDArray[np.int8] | None,
+    missing: Sequence[bool],
+    ws: _Workspace,
+) -> tuple[list[F64], list[Bool | None], list[F64]]:
+    """Scores, floor violations and node scores of a block, fused so each column is read once."""
+    size = len(raws[0]) if raws else 0
+    ws.tree.reset(size)
+    scores: list[F64] = []
+    viols: list[Bool | None] = []
+    tmp = ws.tmp[:size]
+    for k, v in enumerate(raws):
+        out, vbuf = ws.scores[k, :size], ws.viols[k, :size]
+        viol = fast_score_into(v, cp.tier_scales[0][k], out, tmp, vbuf, cp.tier_lines[0][k])
+        if k in cp.varying and tiers is not None:
+            t_out, t_viol = ws.tier_score[:size], ws.tier_viol[:size]
+            for t in range(1, len(cp.tier_scales)):
+                mask = tiers == t
+                if mask.any():
+                    scale, spec = cp.tier_scales[t][k], cp.tier_lines[t][k]
+                    tv = fast_score_into(v, scale, t_out, tmp, t_viol, spec)
+                    np.copyto(out, t_out, where=mask)
+                    if viol is not None and tv is not None:
+                        np.copyto(viol, tv, where=mask)
+        ws.tree.add_indicator(k, out, missing[k])
+        scores.append(out)
+        viols.append(viol)
+    return scores, viols, ws.tree.finish()
 
 
-def _geometric(kids: list[tuple[F64, bool, float]], size: int) -> F64:
-    """``exp(Σ wᵢ ln sᵢ / Σ wᵢ)`` over present children, 0 if one scores ≤ 0, capped at 100."""
-    acc = np.zeros(size)
-    tot = np.zeros(size)
-    zero = np.zeros(size, dtype=np.bool_)
-    with np.errstate(all="ignore"):
-        for s, _, w in kids:
-            present = ~np.isnan(s)
-            zero |= present & (s <= 0.0)
-            part = np.log(s) * w
-            np.copyto(part, 0.0, where=~present)
-            acc += part
-            tot += present * w
-        res = np.exp(acc / tot)
-    np.minimum(res, 100.0, out=res)
-    np.copyto(res, np.nan, where=tot == 0.0)
-    np.copyto(res, 0.0, where=zero)
-    return res
-
-
-def _exact_rows(
-    cp: ColumnPlan, scores: Sequence[F64], nodes: list[F64], party: F64, business: F64
-) -> None:
-    """Redo geometric aggregation with the C library's ``log``/``exp`` for rows near a cut-off.
-
-    NumPy's vectorised ``log``/``exp`` may differ from ``math.log``/``math.exp`` in the last
-    bit. That is far inside 1e-9, but a score sitting exactly on a grade, band or lag cut-off
-    could fall on the other side; those few rows are recomputed with the single-unit path's own
-    :func:`~classguide.aggregation.aggregate`, so grades, bands and lags are identical too.
-    """
-    wp, wb = cp.party_weight, cp.business_weight
-    with np.errstate(all="ignore"):
-        s = (party * wp + business * wb) / (wp + wb)
-        u1, u2 = party / 100.0, business / 100.0
-        c = 2.0 * np.sqrt(u1 * u2) / (u1 + u2)
-        d = np.sqrt(c * (u1 * (wp / (wp + wb)) + u2 * (1.0 - wp / (wp + wb))))
-        gap = u1 - u2
-    near = np.zeros(party.shape, dtype=np.bool_)
-    for x, cuts in (
-        (s, [v for band in cp.grade_bands for v in band]),
-        (d, [v for band in cp.band_limits for v in band]),
-        (gap, [cp.lag_threshold, -cp.lag_threshold, cp.lag_gap, -cp.lag_gap]),
-    ):
-        for cut in cuts:
-            near |= np.abs(x - cut) <= _NEAR * max(1.0, abs(cut))
-    rows = np.flatnonzero(near)
-    tree = cp.plan.tree
-    for r in rows.tolist():
-        row = [None if np.isnan(col[r]) else float(col[r]) for col in scores]
-        exact = aggregate(tree, row)
-        for k, val in enumerate(exact):
-            nodes[k][r] = np.nan if val is None else val
-        party[r] = nodes[tree.roots[PARTY]][r]
-        business[r] = nodes[tree.roots[BUSINESS]][r]
-
-
-def _scale_block(
+def _scale(
     cp: ColumnPlan, k: int, v: F64, tiers: NDArray[np.int8] | None
 ) -> tuple[F64, Bool | None]:
+    """Exact scores of column ``k`` (each unit on its foundation tier's scale)."""
+    fn = score_column
+    score, viol = fn(v, cp.tier_scales[0][k])
     if k not in cp.varying or tiers is None:
-        return score_column(v, cp.tier_scales[0][k])
-    score, viol = score_column(v, cp.tier_scales[0][k])
+        return score, viol
     for t in range(1, len(cp.tier_scales)):
         mask = tiers == t
         if mask.any():
-            s_t, v_t = score_column(v, cp.tier_scales[t][k])
+            s_t, v_t = fn(v, cp.tier_scales[t][k])
             np.copyto(score, s_t, where=mask)
             if viol is not None and v_t is not None:
                 np.copyto(viol, v_t, where=mask)
@@ -243,54 +183,140 @@ def _in_bands(x: F64, limits: Sequence[tuple[float, float]], top_closed: bool) -
     return code
 
 
-def _block(
+def _inner_cuts(limits: Sequence[tuple[float, float]]) -> list[float]:
+    """Cut-offs where a tiny change can switch bands (not the outer ends of the whole range)."""
+    cuts = {v for band in limits for v in band}
+    lo = min(v for band in limits for v in band)
+    hi = max(v for band in limits for v in band)
+    return sorted(cuts - {lo, hi})
+
+
+def _near(
+    cp: ColumnPlan, score: F64, degree: F64, gap: F64, tags: list[F64], product: F64 | None
+) -> Bool:
+    """Rows whose outcome a last-bit difference could change: S, D, the gap or a disconnect
+    score within :data:`NEAR` of a cut-off, or a sub-system so close to 0 (U1·U2 < 1e-8) that
+    C = 2√(U1·U2)/(U1+U2) magnifies last-bit differences beyond 1e-10."""
+    near: Bool = np.zeros(score.shape, dtype=np.bool_)
+    if product is not None:
+        with np.errstate(invalid="ignore"):
+            near |= product < _TINY
+    checks = [
+        (score, _inner_cuts(cp.grade_bands)),
+        (degree, _inner_cuts(cp.band_limits)),
+        (gap, [cp.lag_threshold, -cp.lag_threshold, cp.lag_gap, -cp.lag_gap]),
+        *((t, [cp.disconnect_threshold]) for t in tags),
+    ]
+    with np.errstate(invalid="ignore"):
+        for x, cuts in checks:
+            for cut in cuts:
+                near |= np.abs(x - cut) <= NEAR
+    return near
+
+
+def _completeness(
+    cp: ColumnPlan, scores: Sequence[F64], missing: Sequence[bool], present: Bool
+) -> Bool:
+    complete: Bool = present.copy()
+    if not any(missing):
+        return complete
+    thr = cp.completeness_threshold - _COMPLETE_EPS
+    shares = cp.plan.tree.indicator_share
+    for ks, total in zip(cp.root_indicators, cp.root_totals, strict=True):
+        if total == 0.0:  # an empty sub-system counts as fully observed (share 1.0)
+            complete &= thr <= 1.0
+            continue
+        gone = np.zeros(len(present))
+        for k in ks:
+            if missing[k]:
+                gone += np.isnan(scores[k]) * shares[k]
+        complete &= (total - gone) / total >= thr
+    return complete
+
+
+def _compute(
     cp: ColumnPlan,
     raws: Sequence[F64],
     tiers: NDArray[np.int8] | None,
-    out: _Out,
-    warnings: BlockWarnings,
-    a: int,
-) -> None:
-    plan = cp.plan
+    missing: Sequence[bool],
+    ws: _Workspace | None,
+) -> _Block:
+    """One block; ``ws`` given: the fast path in its buffers, else the exact path."""
     size = len(raws[0]) if raws else 0
-    b = a + size
-    scores: list[F64] = []
-    missing: list[bool] = []
-    viols: list[Bool | None] = []
-    for k, v in enumerate(raws):
-        has_missing = _has_nan(v)
-        s, viol = _scale_block(cp, k, v, tiers)
-        scores.append(s)
-        missing.append(has_missing)
-        viols.append(viol)
-        if out.keep_scores:
-            out.indicator_scores[k][a:b] = s
-    nodes, _ = _node_scores(cp, scores, missing, size)
-    tree = plan.tree
-    party = nodes[tree.roots[PARTY]]
-    business = nodes[tree.roots[BUSINESS]]
-    if cp.has_geometric:
-        _exact_rows(cp, scores, nodes, party, business)
+    tree = cp.plan.tree
+    exact = ws is None
+    if ws is not None:
+        scores, viols, nodes = _fast_scores(cp, raws, tiers, missing, ws)
+    else:
+        scores, viols = [], []
+        for k, v in enumerate(raws):
+            s, viol = _scale(cp, k, v, tiers)
+            scores.append(s)
+            viols.append(viol)
+        nodes = node_scores(tree, scores, missing, size)
+    party, business = nodes[tree.roots[PARTY]], nodes[tree.roots[BUSINESS]]
+    d = _downstream(cp, party, business)
+    if exact and cp.has_geometric:
+        rows = np.flatnonzero(_near(cp, d["score"], d["degree"], d["gap"], [], None))
+        if rows.size:
+            exact_rows(tree, scores, nodes, rows)
+            d = _downstream(cp, party, business)
+    score, degree, gap = d["score"], d["degree"], d["gap"]
     present = ~(np.isnan(party) | np.isnan(business))
-    complete = present.copy()
-    if any(missing):
-        thr = cp.completeness_threshold - _COMPLETE_EPS
-        shares = tree.indicator_share
-        for ks, total in zip(cp.root_indicators, cp.root_totals, strict=True):
-            if total == 0.0:  # an empty sub-system counts as fully observed (share 1.0)
-                complete &= thr <= 1.0
-                continue
-            gone = np.zeros(size)
-            for k in ks:
-                if missing[k]:
-                    gone += np.isnan(scores[k]) * shares[k]
-            complete &= (total - gone) / total >= thr
+    complete = _completeness(cp, scores, missing, present)
+    lag = np.zeros(size, dtype=np.int8)
+    with np.errstate(invalid="ignore"):
+        # lag_type tests "business lags" first: it must win, so it is written last.
+        np.copyto(lag, np.int8(1), where=-gap > cp.lag_threshold)
+        np.copyto(lag, np.int8(2), where=gap > cp.lag_threshold)
+    np.copyto(lag, np.int8(-1), where=~present)
+    band = _in_bands(degree, cp.band_limits, top_closed=False)
+    grade = _in_bands(score, cp.grade_bands, top_closed=True)
+    _check_bands(degree, band, present, score, grade, complete)
+    for k, cap in cp.veto_caps:
+        viol = viols[k]
+        if viol is not None:
+            np.maximum(grade, np.where(viol, np.int8(cap), np.int8(-1)), out=grade)
+    np.copyto(grade, np.int8(-1), where=~complete)
+    tags = [disconnect_values(parts, scores, missing, size) for _, parts in cp.disconnects]
+    masks = BlockWarnings.masks(cp, viols, band, present, gap, complete, tags)
+    values: dict[str, NDArray[np.generic]] = dict(
+        party=party, business=business, score=score, coupling=d["coupling"],
+        development=d["development"], degree=degree, band=band, lag=lag, grade=grade,
+        complete=complete,
+    )  # fmt: skip
+    near = None
+    if not exact:
+        with np.errstate(invalid="ignore"):
+            product = (party / 100.0) * (business / 100.0)
+        near = _near(cp, score, degree, gap, tags, product)
+    return _Block(values=values, scores=scores, nodes=nodes, masks=masks, near=near)
+
+
+def _check_bands(
+    degree: F64, band: NDArray[np.int8], present: Bool, score: F64, grade: NDArray[np.int8],
+    complete: Bool,
+) -> None:  # fmt: skip
+    """Raise as :func:`~classguide.band_for` and :func:`~classguide.grading.grade_for` do."""
+    bad = present & (band < 0)
+    if bad.any():
+        raise ClassguideError(
+            f"coordination degree {float(degree[bad][0])!r} falls in no coordination band"
+        )
+    bad = complete & (grade < 0)
+    if bad.any():
+        raise ClassguideError(f"composite score {float(score[bad][0])!r} falls in no grade band")
+
+
+def _downstream(cp: ColumnPlan, party: F64, business: F64) -> dict[str, F64]:
+    """S, C, T, D and the gap U1 − U2, with :func:`classguide.evaluate`'s operations."""
     wp, wb = cp.party_weight, cp.business_weight
     with np.errstate(all="ignore"):
         score = party * wp
         score += business * wb
         score /= wp + wb
-        np.clip(score, 0.0, 100.0, out=score)
+        np.maximum(score, 0.0, out=score)
+        np.minimum(score, 100.0, out=score)
         u1 = party / 100.0
         u2 = business / 100.0
         tot = u1 + u2
@@ -303,42 +329,26 @@ def _block(
         development = u1 * alpha
         development += u2 * (1.0 - alpha)
         degree = np.sqrt(coupling * development)
-    gap = u1 - u2
-    lag = np.zeros(size, dtype=np.int8)
-    # lag_type tests "business lags" first: it must win, so it is written last.
-    np.copyto(lag, np.int8(1), where=-gap > cp.lag_threshold)
-    np.copyto(lag, np.int8(2), where=gap > cp.lag_threshold)
-    np.copyto(lag, np.int8(-1), where=~present)
-    band = _in_bands(degree, cp.band_limits, top_closed=False)
-    grade = _in_bands(score, cp.grade_bands, top_closed=True)
-    if bool((present & (band < 0)).any()):
-        bad = degree[present & (band < 0)][0]
-        raise ClassguideError(f"coordination degree {float(bad)!r} falls in no coordination band")
-    if bool((complete & (grade < 0)).any()):
-        bad = score[complete & (grade < 0)][0]
-        raise ClassguideError(f"composite score {float(bad)!r} falls in no grade band")
-    for k, cap in cp.veto_caps:
-        viol = viols[k]
-        if viol is not None:
-            np.maximum(grade, np.where(viol, np.int8(cap), np.int8(-1)), out=grade)
-    np.copyto(grade, np.int8(-1), where=~complete)
-    warnings.add_block(cp, a, scores, missing, viols, band, present, gap, complete)
-    for name, arr in (
-        ("party", party),
-        ("business", business),
-        ("score", score),
-        ("coupling", coupling),
-        ("development", development),
-        ("degree", degree),
-        ("band", band),
-        ("lag", lag),
-        ("grade", grade),
-        ("complete", complete),
-    ):
-        getattr(out, name)[a:b] = arr
-    if out.keep_scores:
-        for g in range(len(tree.group_ids)):
-            out.group_scores[g][a:b] = nodes[g]
+        gap = u1 - u2
+    return dict(score=score, coupling=coupling, development=development, degree=degree, gap=gap)
+
+
+def _block(
+    cp: ColumnPlan,
+    raws: Sequence[F64],
+    tiers: NDArray[np.int8] | None,
+    missing: Sequence[bool],
+    ws: _Workspace | None,
+) -> _Block:
+    """A block computed fast, with the rows near a cut-off recomputed exactly."""
+    block = _compute(cp, raws, tiers, missing, ws)
+    if block.near is not None and block.near.any():
+        rows = np.flatnonzero(block.near)
+        sub_raws = [r[rows] for r in raws]
+        sub_missing = [bool(m and has_nan(r)) for m, r in zip(missing, sub_raws, strict=True)]
+        sub_tiers = None if tiers is None else tiers[rows]
+        block.replace(rows, _compute(cp, sub_raws, sub_tiers, sub_missing, None))
+    return block
 
 
 def evaluate_columns(
@@ -352,6 +362,7 @@ def evaluate_columns(
     block: int = DEFAULT_BLOCK,
     keep_scores: bool = False,
     keep_warnings: bool = False,
+    exact: bool = False,
 ) -> ColumnResult:
     """Evaluate ``n`` units against ``ruleset`` from raw value columns (NaN = missing).
 
@@ -360,15 +371,21 @@ def evaluate_columns(
     missing indicator. ``inputs`` holds the numeric raw inputs of derived (formula) indicators
     (default: ``columns``). ``tiers`` gives each unit's foundation tier as a code (0 = none or a
     tier without adjustments, ``j`` = ``plan.tiers[j - 1]``). ``unit_ids`` name the rows in
-    error messages. Values out of their kind's range raise
-    :class:`~classguide.EvaluationInputError`, as the single-unit path does.
+    error messages. ``exact=True`` uses the exact scales for every row (slower, same results).
+    Values out of their kind's range raise :class:`~classguide.EvaluationInputError`, as the
+    single-unit path does.
     """
     cp = column_plan_for(ruleset)
     plan = cp.plan
     inputs = columns if inputs is None else inputs
-    out = _Out(n, keep_scores, len(plan.indicators), len(plan.tree.group_ids))
+    out = {name: np.full(n, np.nan) for name in _FIELDS}
+    out.update({name: np.full(n, -1, dtype=np.int8) for name in ("band", "lag", "grade")})
+    done = np.zeros(n, dtype=np.bool_)
+    ind_scores = [np.full(n, np.nan) for _ in plan.indicators] if keep_scores else []
+    grp_scores = [np.full(n, np.nan) for _ in plan.tree.group_ids] if keep_scores else []
     warnings = BlockWarnings(cp, n, keep_warnings)
     nan_block = np.full(min(block, max(n, 1)), np.nan)
+    ws = None if exact else _Workspace(cp, min(block, max(n, 1)))
     for a in range(0, n, block):
         b = min(n, a + block)
         size = b - a
@@ -381,30 +398,26 @@ def evaluate_columns(
         for k, ind in enumerate(plan.indicators):
             formula = plan.formulas[k]
             if formula is not None:
-                v = evaluate_formula(formula, column, size)
+                raws.append(evaluate_formula(formula, column, size))
             else:
                 col = columns.get(ind.id)
-                v = nan_block[:size] if col is None else col[a:b]
-            raws.append(v)
-        check_block(plan, raws, a, unit_ids)
-        _block(cp, raws, None if tiers is None else tiers[a:b], out, warnings, a)
+                raws.append(nan_block[:size] if col is None else col[a:b])
+        missing = check_block(plan, raws, a, unit_ids)
+        blk = _block(cp, raws, None if tiers is None else tiers[a:b], missing, ws)
+        for name, arr in blk.values.items():
+            (done if name == "complete" else out[name])[a:b] = arr
+        warnings.add(a, blk.masks)
+        for dest, src in zip(ind_scores + grp_scores, blk.scores + blk.nodes, strict=False):
+            dest[a:b] = src
     counts, levels, rows, sources = warnings.finish()
     return ColumnResult(
         plan=cp,
-        party=out.party,
-        business=out.business,
-        score=out.score,
-        coupling=out.coupling,
-        development=out.development,
-        degree=out.degree,
-        band=out.band,
-        lag=out.lag,
-        grade=out.grade,
-        complete=out.complete,
+        complete=done,
         warning_count=counts,
         max_level=levels,
-        indicator_scores=tuple(out.indicator_scores) if keep_scores else None,
-        group_scores=tuple(out.group_scores) if keep_scores else None,
+        indicator_scores=tuple(ind_scores) if keep_scores else None,
+        group_scores=tuple(grp_scores) if keep_scores else None,
         warning_rows=rows,
         warning_sources=sources,
+        **out,
     )

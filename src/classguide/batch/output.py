@@ -79,7 +79,13 @@ class Assembler:
         self.ids = ids
         self.locks = locks
         self.period = period
-        self.floats = {name: np.full(n, np.nan) for name in _FLOATS}
+        # With one rule set for every unit these are replaced by the engine's own arrays.
+        self.party = np.full(n, np.nan)
+        self.business = np.full(n, np.nan)
+        self.score = np.full(n, np.nan)
+        self.coupling = np.full(n, np.nan)
+        self.development = np.full(n, np.nan)
+        self.degree = np.full(n, np.nan)
         self.percentile = np.full(n, np.nan)
         self.band = np.full(n, -1, dtype=np.int16)
         self.grade = np.full(n, -1, dtype=np.int16)
@@ -96,11 +102,12 @@ class Assembler:
         self.scores: dict[str, NDArray[np.float64]] = {}
         self.entries: list[tuple[NDArray[np.int64], NDArray[np.int8], list[str], list[str]]] = []
 
-    def _put(self, dest: NDArray[Any], rows: NDArray[np.int64] | None, src: Any) -> None:
+    def _put(self, name: str, rows: NDArray[np.int64] | None, src: NDArray[Any]) -> None:
+        """Write ``src`` into column ``name`` at ``rows``; with every row, take it as it is."""
         if rows is None:
-            dest[:] = src
+            setattr(self, name, src)
         else:
-            dest[rows] = src
+            getattr(self, name)[rows] = src
 
     def add(
         self,
@@ -112,28 +119,31 @@ class Assembler:
         """Put rule set ``r``'s results (for ``rows``, or every row) in place, with ranks."""
         cp = res.plan
         for name in _FLOATS:
-            self._put(self.floats[name], rows, getattr(res, name))
-        self._put(self.band, rows, self.bands.lut(cp.band_ids)[res.band])
-        self._put(self.grade, rows, self.grades.lut(cp.grade_ids)[res.grade])
-        self._put(self.lag, rows, res.lag)
-        self._put(self.complete, rows, res.complete)
+            self._put(name, rows, getattr(res, name))
+        self._put("band", rows, self.bands.lut(cp.band_ids)[res.band])
+        self._put("grade", rows, self.grades.lut(cp.grade_ids)[res.grade])
+        self._put("lag", rows, res.lag)
+        self._put("complete", rows, res.complete)
         ranks, size = competition_ranks(res.score, res.complete)
-        self._put(self.rank, rows, ranks)
-        self._put(self.size, rows, np.where(ranks > 0, size, 0))
-        self._put(self.percentile, rows, percentiles(ranks, size))
-        count = res.warning_count.copy()
-        level = res.max_level.copy()
+        self._put("rank", rows, ranks)
+        self._put("size", rows, np.where(ranks > 0, size, 0))
+        self._put("percentile", rows, percentiles(ranks, size))
+        count = res.warning_count
+        level = res.max_level
         if extra:
+            count, level = count.copy(), level.copy()
             local = np.array([i for i, _ in extra], dtype=np.int64)
             lv = np.array([int(w.level) for _, w in extra], dtype=np.int8)
             np.add.at(count, local, 1)
             np.maximum.at(level, local, lv)
-        self._put(self.count, rows, count)
-        self._put(self.level, rows, level)
+        self._put("count", rows, count)
+        self._put("level", rows, level)
         if self.keep_scores and res.indicator_scores is not None:
             for iid, col in zip(cp.plan.tree.indicator_ids, res.indicator_scores, strict=True):
-                dest = self.scores.setdefault(iid, np.full(self.n, np.nan))
-                self._put(dest, rows, col)
+                if rows is None:
+                    self.scores[iid] = col
+                else:
+                    self.scores.setdefault(iid, np.full(self.n, np.nan))[rows] = col
         if self.keep_warnings:
             self._keep_warnings(rows, res, extra or [])
 
@@ -191,7 +201,7 @@ class Assembler:
         if self.period is not None:
             cols["period"] = _dictionary(np.zeros(self.n, dtype=np.int16), [self.period])
         for name in _FLOATS:
-            cols[name] = _nullable(self.floats[name])
+            cols[name] = _nullable(getattr(self, name))
         cols["band"] = _dictionary(self.band, self.bands.labels)
         cols["lag"] = _dictionary(self.lag, LAGS)
         cols["grade"] = _dictionary(self.grade, self.grades.labels)

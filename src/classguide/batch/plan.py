@@ -12,6 +12,7 @@ from collections.abc import Callable
 import attrs
 
 from classguide.aggregation import BUSINESS, PARTY
+from classguide.batch.scales import Lines, lines_of
 from classguide.plan import Plan, plan_for
 from classguide.results import WarningLevel
 from classguide.ruleset import DISCONNECTS, RuleSet
@@ -52,6 +53,7 @@ class ColumnPlan:
     disconnect_threshold: float
     tiers: tuple[str, ...]
     tier_scales: tuple[tuple[Scale, ...], ...]
+    tier_lines: tuple[tuple[Lines | None, ...], ...]
     varying: tuple[int, ...]
     party_weight: float
     business_weight: float
@@ -176,6 +178,7 @@ def _compile(ruleset: RuleSet) -> ColumnPlan:
         disconnect_threshold=ruleset.alerts.disconnect_threshold,
         tiers=tiers,
         tier_scales=tier_scales,
+        tier_lines=tuple(tuple(lines_of(s) for s in scales) for scales in tier_scales),
         varying=varying,
         party_weight=wp,
         business_weight=wb,

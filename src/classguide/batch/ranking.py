@@ -17,13 +17,17 @@ def competition_ranks(
     score: NDArray[np.float64], ranked: NDArray[np.bool_]
 ) -> tuple[NDArray[np.int64], int]:
     """Rank of every row (0 where not ranked): 1 + the number of ranked rows scoring higher."""
-    values = score[ranked]
-    size = int(values.size)
+    rows = np.flatnonzero(ranked)
+    size = int(rows.size)
     ranks = np.zeros(score.shape, dtype=np.int64)
     if size:
-        ascending = np.sort(values)
-        # rows scoring higher = size - (rows scoring at most this score)
-        ranks[ranked] = size - np.searchsorted(ascending, values, side="right") + 1
+        values = score[rows]
+        order = np.argsort(-values)
+        ordered = values[order]
+        # A rank starts where the score changes; equal scores keep the first position's rank.
+        starts = np.r_[True, ordered[1:] != ordered[:-1]]
+        position = np.arange(1, size + 1, dtype=np.int64)
+        ranks[rows[order]] = np.maximum.accumulate(np.where(starts, position, 0))
     return ranks, size
 
 

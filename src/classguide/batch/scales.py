@@ -8,12 +8,14 @@ mirrored ramps ``(-v) - (-f)`` is computed as ``f - v``, which IEEE-754 rounds i
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from numpy.typing import NDArray
 
 from classguide.scales import Scale
 
-__all__ = ["score_column"]
+__all__ = ["Lines", "fast_score_column", "fast_score_into", "lines_of", "score_column"]
 
 F64 = NDArray[np.float64]
 Bool = NDArray[np.bool_]
@@ -110,3 +112,103 @@ def score_column(v: F64, s: Scale) -> tuple[F64, Bool | None]:
         if s.direction == "lower":
             return _lower(v, s)
         return _band(v, s)
+
+
+def _points(s: Scale) -> tuple[tuple[float, float], ...] | None:
+    """The corners of ``s``'s curve, x ascending, if it is continuous; else ``None``."""
+    p = s.pass_score
+    if s.direction == "higher":
+        if s.floor is None:
+            pts: tuple[tuple[float, float], ...] = ((s.lo, 0.0), (s.target, 100.0))
+        else:
+            pts = ((s.lo, 0.0), (s.floor, p), (s.target, 100.0))
+    elif s.direction == "lower":
+        if s.floor is None:
+            pts = ((s.target, 100.0), (s.hi, 0.0))
+        else:
+            pts = ((s.target, 100.0), (s.floor, p), (s.hi, 0.0))
+    else:
+        edge = s.floor if s.floor is not None else s.target
+        pts = ((s.lo, 0.0), (edge, 100.0), (s.target, 100.0), (s.hi, 0.0))
+        if edge == s.target:
+            pts = ((s.lo, 0.0), (edge, 100.0), (s.hi, 0.0))
+    xs = [x for x, _ in pts]
+    if any(b <= a for a, b in itertools.pairwise(xs)):
+        return None
+    return pts
+
+
+Lines = tuple[tuple[tuple[float, float], ...], bool]
+
+
+def lines_of(s: Scale) -> Lines | None:
+    """The lines (slope, intercept) of ``s``'s segments and whether their minimum (concave)
+    rather than their maximum (convex) is the curve; ``None`` when neither is."""
+    pts = _points(s)
+    if pts is None:
+        return None
+    lines = []
+    for (x0, y0), (x1, y1) in itertools.pairwise(pts):
+        slope = (y1 - y0) / (x1 - x0)
+        lines.append((slope, y0 - slope * x0))
+    slopes = [a for a, _ in lines]
+    if all(b <= a for a, b in itertools.pairwise(slopes)):
+        return tuple(lines), True
+    if all(b >= a for a, b in itertools.pairwise(slopes)):
+        return tuple(lines), False
+    return None
+
+
+def _violations_into(v: F64, s: Scale, out: Bool) -> Bool | None:
+    floor = s.floor
+    if floor is None:
+        return None
+    if s.direction == "higher":
+        return np.less(v, floor, out=out)
+    if s.direction == "lower":
+        return np.greater(v, floor, out=out)
+    np.less(v, floor, out=out)
+    out |= v > s.target
+    return out
+
+
+def fast_score_into(
+    v: F64, s: Scale, out: F64, tmp: F64, viol: Bool, spec: Lines | None = None
+) -> Bool | None:
+    """Score ``v`` on ``s`` into ``out`` (``tmp`` is scratch); return the floor violations
+    (written into ``viol``) or ``None`` without a floor.
+
+    The curve is computed as the minimum (concave) or maximum (convex) of its segments' lines,
+    clamped to [0, 100]: a few multiply-add and min/max passes, no division, no branches. That
+    agrees with :func:`score_column` to a few units in the last place (exactly at the corners);
+    the engine redoes exactly any row whose outcome lies that close to a cut-off. Curves with a
+    jump, or neither concave nor convex, are scored by :func:`score_column`. ``spec`` is
+    :func:`lines_of` ``(s)``, computed once per rule set by the caller.
+    """
+    if spec is None:
+        spec = lines_of(s)
+    if spec is None:
+        score, violations = score_column(v, s)
+        out[:] = score
+        if violations is None:
+            return None
+        viol[:] = violations
+        return viol
+    lines, concave = spec
+    combine = np.minimum if concave else np.maximum
+    for j, (slope, intercept) in enumerate(lines):
+        dest = out if j == 0 else tmp
+        np.multiply(v, slope, out=dest)
+        if intercept != 0.0:
+            dest += intercept
+        if j:
+            combine(out, tmp, out=out)
+    np.clip(out, 0.0, 100.0, out=out)
+    return _violations_into(v, s, viol)
+
+
+def fast_score_column(v: F64, s: Scale) -> tuple[F64, Bool | None]:
+    """:func:`fast_score_into` into new arrays."""
+    out = np.empty_like(v)
+    viol = np.empty(v.shape, dtype=np.bool_)
+    return out, fast_score_into(v, s, out, np.empty_like(v), viol)

@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from classguide.batch.engine import DEFAULT_BLOCK, ColumnResult, evaluate_columns
+from classguide.batch.ids import duplicate_ids
 from classguide.batch.inputs import (
     UNIT_COLUMNS,
     as_arrow,
@@ -101,9 +102,8 @@ def _unit_ids(units: pa.Table) -> pa.ChunkedArray:
     if ids.null_count:
         row = int(np.flatnonzero(ids.is_null().to_numpy(zero_copy_only=False))[0])
         raise InputError([f"units: row {row + 1} has no unit_id"])
-    if pc.count_distinct(ids).as_py() != len(ids):
-        counts = pc.value_counts(ids)
-        dups = [v["values"] for v in counts.to_pylist() if v["counts"] > 1][:5]
+    dups = duplicate_ids(ids)
+    if dups:
         raise InputError([f"units: duplicate unit_id {d!r}" for d in dups])
     return ids
 
@@ -125,9 +125,8 @@ def _align(obs: pa.Table, ids: pa.ChunkedArray) -> tuple[pa.Table, bool]:
     pos = pc.index_in(obs_ids, value_set=ids)
     _no_such_units(obs_ids, pos)
     positions = pos.to_numpy(zero_copy_only=False).astype(np.int64)
-    if np.unique(positions).size != positions.size:
-        counts = pc.value_counts(obs_ids)
-        dups = [v["values"] for v in counts.to_pylist() if v["counts"] > 1][:5]
+    dups = duplicate_ids(obs_ids)
+    if dups:
         raise InputError([f"observations: unit {d!r} has more than one row" for d in dups])
     idx = np.full(n, -1, dtype=np.int64)
     idx[positions] = np.arange(len(positions))
