@@ -113,6 +113,8 @@ class Guide:
             self._pm.unregister(name=name)
             del self._origins[name], self._objects[name]
         self.failures: tuple[PluginFailure, ...] = (*failures, *found.failures)
+        #: Problems with the environment knobs (unknown plugin names, unreadable values).
+        self.notes: tuple[str, ...] = tuple(notes)
         self._report(self.failures, notes)
         self._build(found)
 
