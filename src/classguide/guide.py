@@ -19,7 +19,7 @@ from typing import Any
 
 import pluggy
 
-from classguide import default_plugin
+from classguide import default_plugin, loader
 from classguide._version import __version__
 from classguide.contributions import Contributions, collect
 from classguide.diagnosis import WarningRule
@@ -35,7 +35,6 @@ from classguide.hookcalls import call, enable_trace_output, ordered_impls
 from classguide.hookspecs import WarningRuleSpec
 from classguide.loader import (
     PluginSettings,
-    entry_points_in_group,
     given_origins,
     load_entry_point,
     new_plugin_manager,
@@ -95,7 +94,7 @@ class Guide:
         self._add(default_plugin, _CORE, failures)
         if autoload:
             selected, select_failures, knob_notes = select_entry_points(
-                entry_points_in_group(), settings
+                loader.entry_points_in_group(), settings
             )
             failures += select_failures
             notes += knob_notes
@@ -105,7 +104,10 @@ class Guide:
                     failures.append(failure)
                 elif plugin is not None:
                     self._add(plugin, origin, failures)
-        given = list(plugins or ())
+        given: list[object] = []
+        for plugin in plugins or ():
+            if not any(plugin is g for g in given):  # the same object twice loads once
+                given.append(plugin)
         for plugin, origin in zip(given, given_origins(given), strict=True):
             self._add(plugin, origin, failures)
         found = collect(self._pm, self._origins, trace=self._trace)
