@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import attrs
+import pytest
+
 import classguide as cg
 from classguide.results import warning_sort_key
 
@@ -33,3 +36,49 @@ def test_sort_key_is_total_and_independent_of_input_order() -> None:
         ("floor", "b"),
         ("incomplete", ""),
     ]
+
+
+# --- a tiny rule set where scores are easy to set: score = 100·value --------------------------
+
+T = cg.Text(zh="指标", en="indicator")
+UNIT = cg.Unit(
+    id="u", name="单位", unit_type="organ", attributes={"level": "county", "foundation": "standard"}
+)
+
+
+def linear_ruleset(**changes: object) -> cg.RuleSet:
+    """P = 100·p, B = 100·b; p tagged ``study``, b tagged ``outcome`` (no floors)."""
+    rs = cg.RuleSet(
+        id="lin",
+        version="1",
+        name=T,
+        unit_type="organ",
+        indicators=(
+            cg.Indicator(id="p", name=T, dimension="party", kind="ratio", weight=1.0, tags=["study"]),
+            cg.Indicator(
+                id="b", name=T, dimension="business", kind="ratio", weight=1.0, tags=["outcome"]
+            ),
+        ),
+    )
+    return attrs.evolve(rs, **changes)
+
+
+def codes(ev: cg.Evaluation) -> dict[str, cg.WarningLevel]:
+    return {w.code: w.level for w in ev.warnings}
+
+
+@pytest.mark.parametrize(
+    ("p", "b", "warned"),
+    [(0.70, 0.5001, False), (0.70, 0.50, True), (0.70, 0.4999, True), (0.801, 0.601, True)],
+)
+def test_lag_gap_threshold(p: float, b: float, warned: bool) -> None:
+    # 0.7 − 0.5 is 0.19999999999999996 in binary floating point; at the threshold must warn.
+    ev = cg.evaluate(linear_ruleset(), UNIT, {"p": p, "b": b})
+    assert ("lag" in codes(ev)) is warned
+
+
+@pytest.mark.parametrize(("v", "warned"), [(0.5999, True), (0.60, False), (0.6001, False)])
+def test_disconnect_threshold(v: float, warned: bool) -> None:
+    ev = cg.evaluate(linear_ruleset(), UNIT, {"p": v, "b": 0.6})
+    assert ("disconnect.study" in codes(ev)) is warned
+    assert "disconnect.outcome" not in codes(ev)

@@ -38,11 +38,16 @@ from classguide.ruleset import DISCONNECTS, RuleSet
 __all__ = [
     "BUILTIN_RULES",
     "DEFAULT_COUNTERMEASURES",
+    "TOLERANCE",
     "DISCONNECT_LABELS",
     "WarningRule",
     "countermeasures_for",
     "diagnose",
 ]
+
+#: Absolute slack when a computed number is compared with a threshold (gap ≥ ``lag_gap``, score
+#: < ``disconnect_threshold``): a value equal to its threshold up to rounding counts as equal.
+TOLERANCE = 1e-9
 
 #: A warning rule: reads the rule set and a draft evaluation, returns warnings.
 WarningRule = Callable[[RuleSet, Evaluation], Iterable[Warning]]
@@ -236,9 +241,9 @@ def coordination_rule(ruleset: RuleSet, ev: Evaluation) -> list[Warning]:
 def lag_rule(ruleset: RuleSet, ev: Evaluation) -> list[Warning]:
     if ev.party is None or ev.business is None:
         return []
-    gap = ev.party / 100.0 - ev.business / 100.0
+    gap = (ev.party - ev.business) / 100.0
     limit = ruleset.alerts.lag_gap
-    if abs(gap) < limit:
+    if abs(gap) < limit - TOLERANCE:
         return []
     if gap < 0:
         zh = f"“两张皮”：业务硬、党建软（P={_f(ev.party)}，B={_f(ev.business)}，差距 {-gap:.2f}）"
@@ -303,7 +308,7 @@ def disconnect_rule(ruleset: RuleSet, ev: Evaluation) -> list[Warning]:
     out = []
     limit = ruleset.alerts.disconnect_threshold
     for tag, score in sorted(disconnect_scores(ruleset, ev).items()):
-        if score >= limit:
+        if score >= limit - TOLERANCE:
             continue
         label = DISCONNECT_LABELS[tag]
         out.append(
