@@ -82,3 +82,19 @@ def test_disconnect_threshold(v: float, warned: bool) -> None:
     ev = cg.evaluate(linear_ruleset(), UNIT, {"p": v, "b": 0.6})
     assert ("disconnect.study" in codes(ev)) is warned
     assert "disconnect.outcome" not in codes(ev)
+
+
+def test_alert_band_the_rule_set_lacks_is_an_error() -> None:
+    bands = (
+        cg.CoordinationBand(id="low", name=T, min=0.0, max=0.5),
+        cg.CoordinationBand(id="high", name=T, min=0.5, max=1.0),
+    )
+    rs = linear_ruleset(coordination_bands=bands)
+    with pytest.raises(cg.RuleSetError, match=r"alerts.red_at_or_below.*'mild_imbalance'.*low"):
+        cg.evaluate(rs, UNIT, {"p": 0.9, "b": 0.9})
+    fixed = attrs.evolve(
+        rs, alerts=cg.AlertSettings(red_at_or_below=None, orange_at_or_below="low")
+    )
+    assert codes(cg.evaluate(fixed, UNIT, {"p": 0.2, "b": 0.2}))["coordination"] == (
+        cg.WarningLevel.ORANGE
+    )

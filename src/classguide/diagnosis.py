@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
+from classguide.errors import Problem, RuleSetError
 from classguide.model import Text
 from classguide.plan import plan_for
 from classguide.results import (
@@ -213,11 +214,24 @@ def coordination_rule(ruleset: RuleSet, ev: Evaluation) -> list[Warning]:
     order = [b.id for b in sorted(ruleset.coordination_bands, key=lambda b: b.min)]
     pos = order.index(ev.band)
     level = None
-    for lvl, limit in (
-        (WarningLevel.RED, ruleset.alerts.red_at_or_below),
-        (WarningLevel.ORANGE, ruleset.alerts.orange_at_or_below),
+    for lvl, key, limit in (
+        (WarningLevel.RED, "red_at_or_below", ruleset.alerts.red_at_or_below),
+        (WarningLevel.ORANGE, "orange_at_or_below", ruleset.alerts.orange_at_or_below),
     ):
-        if limit is not None and limit in order and pos <= order.index(limit):
+        if limit is None:
+            continue
+        if limit not in order:
+            raise RuleSetError(
+                [
+                    Problem(
+                        path=f"alerts.{key}",
+                        message=f"names coordination band {limit!r}, which the rule set does "
+                        f"not have; expected one of {', '.join(order)} (or leave it unset)",
+                    )
+                ],
+                source=f"{ruleset.id} {ruleset.version}",
+            )
+        if pos <= order.index(limit):
             level = lvl
             break
     if level is None:
