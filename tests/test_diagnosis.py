@@ -54,7 +54,9 @@ def linear_ruleset(**changes: object) -> cg.RuleSet:
         name=T,
         unit_type="organ",
         indicators=(
-            cg.Indicator(id="p", name=T, dimension="party", kind="ratio", weight=1.0, tags=["study"]),
+            cg.Indicator(
+                id="p", name=T, dimension="party", kind="ratio", weight=1.0, tags=["study"]
+            ),
             cg.Indicator(
                 id="b", name=T, dimension="business", kind="ratio", weight=1.0, tags=["outcome"]
             ),

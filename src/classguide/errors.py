@@ -18,13 +18,18 @@ __all__ = [
     "ConversionError",
     "EvaluationInputError",
     "ExpressionError",
+    "HistoryError",
     "InputError",
     "NoRuleSetError",
+    "PeriodError",
     "PluginConflictError",
     "PluginError",
     "Problem",
+    "RankingError",
     "RuleSetError",
+    "RuleSetMismatchError",
     "SelectionError",
+    "WarningRuleError",
     "WeightsError",
 ]
 
@@ -122,3 +127,33 @@ class PluginError(ClassguideError, RuntimeError):
 
 class PluginConflictError(PluginError):
     """Two plugins contribute the same id; the message names both distributions."""
+
+
+class WarningRuleError(PluginError):
+    """A warning rule (a plugin's) raised, or returned something that is not a ``Warning``.
+
+    ``.rule`` is the rule's name as registered (it names the plugin); the message also names
+    the unit and the rule set, and the original exception is chained as ``__cause__``.
+    """
+
+    def __init__(self, message: str, *, rule: str) -> None:
+        self.rule = rule
+        super().__init__(message)
+
+
+class RuleSetMismatchError(ClassguideError, ValueError):
+    """An evaluation was paired with a rule set other than the one that produced it."""
+
+
+class HistoryError(ClassguideError, ValueError):
+    """A unit's history of evaluations does not fit (another unit, a repeated or later period,
+    no period); the message names the unit and the periods."""
+
+
+class PeriodError(HistoryError):
+    """A period string classguide cannot place in time; the message lists the accepted forms."""
+
+
+class RankingError(ClassguideError, ValueError):
+    """Evaluations cannot be ranked as given (a unit twice in a class, a missing attribute or
+    rule set); the message names the unit and the class."""
