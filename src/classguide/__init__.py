@@ -6,24 +6,33 @@ The public API is what this module re-exports; everything else may move.
 
 from classguide._version import __version__
 from classguide.converter import from_json, to_json
+from classguide.countermeasures import COUNTERMEASURE_GROUPS, with_countermeasures
 from classguide.coupling import band_for, coordination, lag_type
+from classguide.diagnosis import LAG_LABELS, WarningRule, diagnose
+from classguide.disconnects import DISCONNECT_LABELS, disconnect_scores
 from classguide.errors import (
     AmbiguousRuleSetError,
     ClassguideError,
     ConversionError,
     EvaluationInputError,
     ExpressionError,
+    HistoryError,
     InputError,
     NoRuleSetError,
+    PeriodError,
     PluginConflictError,
     PluginError,
     Problem,
+    RankingError,
     RuleSetError,
+    RuleSetMismatchError,
     SelectionError,
+    WarningRuleError,
     WeightsError,
 )
 from classguide.evaluation import evaluate
 from classguide.model import AttributeSpec, Text, Unit, UnitType
+from classguide.ranking import rank
 from classguide.results import (
     Coordination,
     Evaluation,
@@ -47,8 +56,19 @@ from classguide.ruleset import (
     TierAdjustment,
     Veto,
 )
+from classguide.trends import (
+    Period,
+    parse_period,
+    period_key,
+    trend_run,
+    trend_warnings,
+    with_trends,
+)
 
 __all__ = [
+    "COUNTERMEASURE_GROUPS",
+    "DISCONNECT_LABELS",
+    "LAG_LABELS",
     "AhpJudgement",
     "AlertSettings",
     "AmbiguousRuleSetError",
@@ -65,16 +85,21 @@ __all__ = [
     "ExpressionError",
     "GradeBand",
     "Group",
+    "HistoryError",
     "Indicator",
     "IndicatorResult",
     "InputError",
     "NoRuleSetError",
+    "Period",
+    "PeriodError",
     "PluginConflictError",
     "PluginError",
     "Problem",
     "Provenance",
+    "RankingError",
     "RuleSet",
     "RuleSetError",
+    "RuleSetMismatchError",
     "SelectionError",
     "Source",
     "Text",
@@ -84,12 +109,23 @@ __all__ = [
     "Veto",
     "Warning",
     "WarningLevel",
+    "WarningRule",
+    "WarningRuleError",
     "WeightsError",
     "__version__",
     "band_for",
     "coordination",
+    "diagnose",
+    "disconnect_scores",
     "evaluate",
     "from_json",
     "lag_type",
+    "parse_period",
+    "period_key",
+    "rank",
     "to_json",
+    "trend_run",
+    "trend_warnings",
+    "with_countermeasures",
+    "with_trends",
 ]

@@ -38,6 +38,7 @@ from classguide.countermeasures import (
     countermeasures_for,
     warning_categories,
 )
+from classguide.disconnects import DISCONNECT_LABELS, disconnect_members, disconnect_scores
 from classguide.errors import Problem, RuleSetError, WarningRuleError
 from classguide.model import Text
 from classguide.plan import plan_for
@@ -50,7 +51,7 @@ from classguide.results import (
     WarningLevel,
     warning_sort_key,
 )
-from classguide.ruleset import DISCONNECTS, Indicator, RuleSet
+from classguide.ruleset import Indicator, RuleSet
 
 __all__ = [
     "BUILTIN_RULES",
@@ -71,23 +72,6 @@ TOLERANCE = 1e-9
 
 #: A warning rule: reads the rule set and a draft evaluation, returns warnings.
 WarningRule = Callable[[RuleSet, Evaluation], Iterable[Warning]]
-
-#: 五个脱节 — the five disconnects (source article 000).
-DISCONNECT_LABELS: dict[str, Text] = {
-    "planning": Text(
-        zh="党建谋划与中心工作脱节", en="Party-building planning detached from the central task"
-    ),
-    "study": Text(
-        zh="理论学习与指导实践脱节", en="theoretical study detached from guiding practice"
-    ),
-    "carrier": Text(
-        zh="载体设计与工作需要脱节", en="carriers designed apart from the needs of the work"
-    ),
-    "activity": Text(zh="活动开展与党员需求脱节", en="activities detached from members' needs"),
-    "outcome": Text(
-        zh="党建成果与群众满意脱节", en="Party-building results detached from public satisfaction"
-    ),
-}
 
 #: The lag types of an evaluation's ``lag`` (徐维祥 et al. 2020; δ = ``ruleset.lag_threshold``).
 LAG_LABELS: dict[str, Text] = {
@@ -338,51 +322,15 @@ def lag_rule(ruleset: RuleSet, ev: Evaluation) -> list[Warning]:
     ]
 
 
-def disconnect_scores(ruleset: RuleSet, ev: Evaluation) -> dict[str, float]:
-    """Weighted score of each disconnect tag's indicators (tags with no present indicator omitted).
-
-    An indicator's weight is its share of its sub-system times the sub-system's composite weight;
-    missing indicators are left out (never read as zero).
-    """
-    acc: dict[str, list[float]] = {}
-    plan = plan_for(ruleset)
-    results = ev.indicators
-    columns = results.scores if isinstance(results, IndicatorResults) else None
-    shares = plan.tree.indicator_share
-    for k in plan.tagged_indices:
-        ind = plan.indicators[k]
-        if columns is not None:
-            score = columns[k]
-        else:
-            res = results.get(ind.id)
-            score = None if res is None else res.score
-        if score is None:
-            continue
-        w = shares[k] * (
-            ruleset.weights.party if ind.dimension == "party" else ruleset.weights.business
-        )
-        for tag in ind.tags:
-            if tag in DISCONNECTS:
-                pair = acc.setdefault(tag, [0.0, 0.0])
-                pair[0] += w * score
-                pair[1] += w
-    return {t: s / w for t, (s, w) in acc.items() if w > 0.0}
-
-
 def disconnect_rule(ruleset: RuleSet, ev: Evaluation) -> list[Warning]:
     """五个脱节: a tagged set whose weighted score is below ``alerts.disconnect_threshold``."""
     out = []
     limit = ruleset.alerts.disconnect_threshold
-    plan = plan_for(ruleset)
     for tag, score in sorted(disconnect_scores(ruleset, ev).items()):
         if score >= limit - TOLERANCE:
             continue
         label = DISCONNECT_LABELS[tag]
-        members = [
-            plan.indicators[k]
-            for k in plan.tagged_indices
-            if tag in plan.indicators[k].tags and not ev.indicators[plan.indicators[k].id].missing
-        ]
+        members = disconnect_members(ruleset, ev, tag)
         evidence = [
             Evidence(subject=tag, value=score, threshold=limit, relation="below"),
             *(
