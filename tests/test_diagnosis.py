@@ -409,24 +409,6 @@ def test_categories_of_each_code() -> None:
     assert warning_categories(rs, _w(BLUE, "trend.projected")) == ("trend.projected", "trend")
 
 
-def test_with_countermeasures_plugin_between_rule_set_and_defaults() -> None:
-    rs = linear_ruleset(countermeasures=[cg.Countermeasure(category="study", text=OWN)])
-    ev = cg.evaluate(rs, UNIT, {"p": 0.05, "b": 0.5})
-    plugin = [
-        cg.Countermeasure(category="study", text=PLUGIN),
-        cg.Countermeasure(category="lag.party", text=PLUGIN),
-        cg.Countermeasure(category="lag.party", text=PLUGIN),  # repeated: listed once
-    ]
-    done = cg.with_countermeasures(ev, rs, plugin)
-    assert only(done, "disconnect.study").countermeasures == (OWN,)  # the rule set's wins
-    assert only(done, "lag").countermeasures == (PLUGIN,)  # the plugin's beats the defaults
-    assert only(done, "coordination").countermeasures == only(ev, "coordination").countermeasures
-    assert list(done.warnings) == sorted(done.warnings, key=warning_sort_key)
-    assert cg.with_countermeasures(ev, rs, []) is ev
-    with pytest.raises(cg.RuleSetMismatchError, match="'lin'"):
-        cg.with_countermeasures(ev, attrs.evolve(rs, version="2"), plugin)
-
-
 # --- extra (plugin) rules -----------------------------------------------------------------------
 
 
@@ -648,3 +630,76 @@ def test_with_unequal_weights_improving_one_side_can_lower_coordination() -> Non
     after = cg.evaluate(rs, UNIT, {"p": 1.0, "b": 0.3})
     assert before.coordination is not None and after.coordination is not None
     assert after.coordination.degree < before.coordination.degree
+
+
+# --- plugins through a Guide --------------------------------------------------------------------
+
+
+def _late_reports(ruleset: cg.RuleSet, ev: cg.Evaluation) -> list[cg.Warning]:
+    if ev.business is not None and ev.business < 50:
+        return [
+            cg.Warning(
+                level=ORANGE,
+                code="acme.late",
+                message=cg.Text(zh="业务报表迟报", en="business reports late"),
+                evidence=[cg.Evidence(subject="b", value=ev.business, threshold=50.0)],
+            )
+        ]
+    return []
+
+
+def _broken(ruleset: cg.RuleSet, ev: cg.Evaluation) -> list[cg.Warning]:
+    raise ZeroDivisionError("no members")
+
+
+class AcmePlugin:
+    """A sector plugin: a rule set, warning rules and countermeasures."""
+
+    def __init__(self, *rules: cg.WarningRuleSpec) -> None:
+        self.rules = rules
+
+    @cg.hookimpl
+    def classguide_rulesets(self) -> list[cg.RuleSet]:
+        own = [cg.Countermeasure(category="study", text=OWN)]
+        return [attrs.evolve(linear_ruleset(), id="acme", countermeasures=own)]
+
+    @cg.hookimpl
+    def classguide_warning_rules(self) -> tuple[cg.WarningRuleSpec, ...]:
+        return self.rules
+
+    @cg.hookimpl
+    def classguide_countermeasures(self, ruleset: cg.RuleSet) -> list[cg.Countermeasure]:
+        return [
+            cg.Countermeasure(category="study", text=PLUGIN),  # the rule set's own wins
+            cg.Countermeasure(category="lag.party", text=PLUGIN),
+            cg.Countermeasure(category="acme.late", text=PLUGIN),
+        ]
+
+
+LATE = cg.WarningRuleSpec(id="acme.late", name=cg.Text(zh="迟报"), rule=_late_reports)
+
+
+def acme_guide(*rules: cg.WarningRuleSpec) -> cg.Guide:
+    return cg.Guide(plugins=[AcmePlugin(*rules)], autoload=False, strict=True)
+
+
+def test_plugin_rule_warnings_and_countermeasures_through_a_guide() -> None:
+    ev = acme_guide(LATE).evaluate(UNIT, {"p": 0.05, "b": 0.4})
+    late = only(ev, "acme.late")
+    assert late.rule == "acme.late" and late.level is ORANGE
+    assert late.countermeasures == (PLUGIN,)
+    assert only(ev, "lag").countermeasures == (PLUGIN,)  # the plugin's, before the defaults
+    assert only(ev, "disconnect.study").countermeasures == (OWN,)  # the rule set's own first
+    assert set(only(ev, "coordination").countermeasures) <= set(COUNTERMEASURE_GROUPS.values())
+    assert list(ev.warnings) == sorted(ev.warnings, key=warning_sort_key)
+    assert "acme.late" not in codes(acme_guide(LATE).evaluate(UNIT, {"p": 0.9, "b": 0.9}))
+
+
+def test_plugin_rule_that_raises_is_an_error_naming_the_plugin_and_the_rule() -> None:
+    spec = cg.WarningRuleSpec(id="acme.broken", name=cg.Text(zh="坏规则"), rule=_broken)
+    with pytest.raises(cg.PluginError) as info:
+        acme_guide(LATE, spec).evaluate(UNIT, {"p": 0.5, "b": 0.5})
+    text = str(info.value)
+    assert "'acme.broken'" in text and "AcmePlugin" in text and "unit 'u'" in text
+    assert "ZeroDivisionError: no members" in text
+    assert isinstance(info.value.__cause__, ZeroDivisionError)

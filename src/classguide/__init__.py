@@ -6,7 +6,7 @@ The public API is what this module re-exports; everything else may move.
 
 from classguide._version import __version__
 from classguide.converter import from_json, to_json
-from classguide.countermeasures import COUNTERMEASURE_GROUPS, with_countermeasures
+from classguide.countermeasures import COUNTERMEASURE_GROUPS
 from classguide.coupling import band_for, coordination, lag_type
 from classguide.diagnosis import LAG_LABELS, WarningRule, diagnose
 from classguide.disconnects import DISCONNECT_LABELS, disconnect_scores
@@ -22,6 +22,7 @@ from classguide.errors import (
     PeriodError,
     PluginConflictError,
     PluginError,
+    PluginWarning,
     Problem,
     RankingError,
     RuleSetError,
@@ -31,7 +32,10 @@ from classguide.errors import (
     WeightsError,
 )
 from classguide.evaluation import evaluate
+from classguide.guide import Guide
+from classguide.hookspecs import WarningRuleSpec, hookimpl
 from classguide.model import AttributeSpec, Text, Unit, UnitType
+from classguide.plugininfo import PluginFailure, PluginInfo
 from classguide.ranking import rank
 from classguide.results import (
     Coordination,
@@ -56,6 +60,7 @@ from classguide.ruleset import (
     TierAdjustment,
     Veto,
 )
+from classguide.selection import Explanation, RuleSetCandidate
 from classguide.trends import (
     Period,
     parse_period,
@@ -82,9 +87,11 @@ __all__ = [
     "Evaluation",
     "EvaluationInputError",
     "Evidence",
+    "Explanation",
     "ExpressionError",
     "GradeBand",
     "Group",
+    "Guide",
     "HistoryError",
     "Indicator",
     "IndicatorResult",
@@ -94,10 +101,14 @@ __all__ = [
     "PeriodError",
     "PluginConflictError",
     "PluginError",
+    "PluginFailure",
+    "PluginInfo",
+    "PluginWarning",
     "Problem",
     "Provenance",
     "RankingError",
     "RuleSet",
+    "RuleSetCandidate",
     "RuleSetError",
     "RuleSetMismatchError",
     "SelectionError",
@@ -111,6 +122,7 @@ __all__ = [
     "WarningLevel",
     "WarningRule",
     "WarningRuleError",
+    "WarningRuleSpec",
     "WeightsError",
     "__version__",
     "band_for",
@@ -119,6 +131,7 @@ __all__ = [
     "disconnect_scores",
     "evaluate",
     "from_json",
+    "hookimpl",
     "lag_type",
     "parse_period",
     "period_key",
@@ -126,6 +139,5 @@ __all__ = [
     "to_json",
     "trend_run",
     "trend_warnings",
-    "with_countermeasures",
     "with_trends",
 ]

@@ -19,20 +19,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-import attrs
-
-from classguide.errors import RuleSetMismatchError
 from classguide.model import Text
 from classguide.plan import plan_for
-from classguide.results import Evaluation, Warning, warning_sort_key
-from classguide.ruleset import Countermeasure, RuleSet
+from classguide.results import Warning
+from classguide.ruleset import RuleSet
 
 __all__ = [
     "COUNTERMEASURE_GROUPS",
     "DEFAULT_COUNTERMEASURES",
     "countermeasures_for",
     "warning_categories",
-    "with_countermeasures",
 ]
 
 #: The five countermeasure groups of source article 000 (``requirements.md``), by id.
@@ -148,61 +144,11 @@ def _first_hit(
     return None
 
 
-def _table(countermeasures: Iterable[Countermeasure]) -> dict[str, tuple[Text, ...]]:
-    grouped: dict[str, list[Text]] = {}
-    for cm in countermeasures:
-        texts = grouped.setdefault(cm.category, [])
-        if cm.text not in texts:
-            texts.append(cm.text)
-    return {k: tuple(v) for k, v in grouped.items()}
-
-
-def countermeasures_for(
-    ruleset: RuleSet,
-    *categories: str,
-    extra: Mapping[str, tuple[Text, ...]] | None = None,
-) -> tuple[Text, ...]:
-    """Countermeasures for the first of ``categories`` found: the rule set's, else ``extra``'s
-    (plugins', by category), else :data:`DEFAULT_COUNTERMEASURES`; ``()`` when none has any."""
-    for table in (plan_for(ruleset).countermeasures, extra or {}, DEFAULT_COUNTERMEASURES):
+def countermeasures_for(ruleset: RuleSet, *categories: str) -> tuple[Text, ...]:
+    """Countermeasures for the first of ``categories`` the rule set has, else for the first the
+    defaults (:data:`DEFAULT_COUNTERMEASURES`) have; ``()`` when neither has any."""
+    for table in (plan_for(ruleset).countermeasures, DEFAULT_COUNTERMEASURES):
         hit = _first_hit(table, categories)
         if hit is not None:
             return hit
     return ()
-
-
-def _brought_own(warning: Warning) -> bool:
-    """Whether a plugin rule's warning brought its own countermeasures."""
-    return warning.rule != "core" and bool(warning.countermeasures)
-
-
-def with_countermeasures(
-    evaluation: Evaluation, ruleset: RuleSet, countermeasures: Iterable[Countermeasure]
-) -> Evaluation:
-    """``evaluation`` with its warnings' countermeasures looked up again, now also among
-    ``countermeasures`` (those plugins registered).
-
-    The rule set's own countermeasures still come first and the defaults last; a plugin rule's
-    warning that carries its own countermeasures keeps them. The warnings stay sorted.
-    """
-    if evaluation.ruleset_id != ruleset.id or evaluation.ruleset_version != ruleset.version:
-        raise RuleSetMismatchError(
-            f"evaluation of unit {evaluation.unit.id!r} is by rule set "
-            f"{evaluation.ruleset_id!r} {evaluation.ruleset_version}, not {ruleset.id!r} "
-            f"{ruleset.version}"
-        )
-    extra = _table(countermeasures)
-    if not extra:
-        return evaluation
-    warnings = tuple(
-        w
-        if _brought_own(w)
-        else attrs.evolve(
-            w,
-            countermeasures=countermeasures_for(
-                ruleset, *warning_categories(ruleset, w), extra=extra
-            ),
-        )
-        for w in evaluation.warnings
-    )
-    return attrs.evolve(evaluation, warnings=tuple(sorted(warnings, key=warning_sort_key)))

@@ -39,7 +39,7 @@ from classguide.countermeasures import (
     warning_categories,
 )
 from classguide.disconnects import DISCONNECT_LABELS, disconnect_members, disconnect_scores
-from classguide.errors import Problem, RuleSetError, WarningRuleError
+from classguide.errors import PluginError, Problem, RuleSetError, WarningRuleError
 from classguide.model import Text
 from classguide.plan import plan_for
 from classguide.results import (
@@ -373,11 +373,15 @@ def run_rule(name: str, rule: WarningRule, ruleset: RuleSet, ev: Evaluation) -> 
     name and given countermeasures by lookup when it brought none.
 
     Raises :class:`~classguide.WarningRuleError` naming the rule, the unit and the rule set when
-    the rule raises or returns anything but :class:`~classguide.Warning` records.
+    the rule raises or returns anything but :class:`~classguide.Warning` records; a
+    :class:`~classguide.PluginError` the rule raises (a :class:`~classguide.Guide` wraps each
+    plugin rule in one naming the plugin's distribution) passes through unchanged.
     """
     where = f"unit {ev.unit.id!r}, rule set {ruleset.id!r} {ruleset.version}"
     try:
         produced = list(rule(ruleset, ev))
+    except PluginError:
+        raise  # already names its plugin (a Guide wraps plugins' rules)
     except Exception as exc:
         raise WarningRuleError(
             f"warning rule {name!r} failed on {where}: {type(exc).__name__}: {exc}", rule=name

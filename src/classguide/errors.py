@@ -24,6 +24,7 @@ __all__ = [
     "PeriodError",
     "PluginConflictError",
     "PluginError",
+    "PluginWarning",
     "Problem",
     "RankingError",
     "RuleSetError",
@@ -122,7 +123,15 @@ class AmbiguousRuleSetError(SelectionError):
 
 
 class PluginError(ClassguideError, RuntimeError):
-    """A plugin failed to load or register; the message names its distribution and entry point."""
+    """A plugin failed to load or register; the message names its distribution and entry point.
+
+    ``.failures`` holds the :class:`~classguide.PluginFailure` records behind it (empty when the
+    error concerns one plugin at evaluation time, e.g. a warning rule that raised).
+    """
+
+    def __init__(self, message: str, *, failures: Sequence[object] = ()) -> None:
+        super().__init__(message)
+        self.failures: tuple[object, ...] = tuple(failures)
 
 
 class PluginConflictError(PluginError):
@@ -157,3 +166,8 @@ class PeriodError(HistoryError):
 class RankingError(ClassguideError, ValueError):
     """Evaluations cannot be ranked as given (a unit twice in a class, a missing attribute or
     rule set); the message names the unit and the class."""
+
+
+class PluginWarning(UserWarning):
+    """A plugin could not be loaded (outside strict mode), or a plugin name in an environment
+    variable matches nothing; issued through :mod:`warnings`."""
