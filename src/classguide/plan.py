@@ -88,5 +88,6 @@ def plan_for(ruleset: RuleSet) -> Plan:
     if hit is not None and hit[0]() is ruleset:
         return hit[1]
     plan = _compile(ruleset)
-    _PLANS[key] = (weakref.ref(ruleset, lambda _: _PLANS.pop(key, None)), plan)
+    # bind the dict: at interpreter exit module globals may already be None
+    _PLANS[key] = (weakref.ref(ruleset, lambda _, plans=_PLANS: plans.pop(key, None)), plan)
     return plan
