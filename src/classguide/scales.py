@@ -129,7 +129,7 @@ def piecewise_score(v: float, s: Scale) -> tuple[float, bool | None]:
 def raw_number(ind: Indicator, value: object) -> float | None:
     """Check a raw observation against ``ind``'s kind and return it as a number.
 
-    Returns ``None`` for NaN (a missing value, whatever the kind); raises :class:`EvaluationInputError` naming the
+    Returns ``None`` for NaN (a missing value); raises :class:`EvaluationInputError` naming the
     indicator for a value of the wrong type or out of the kind's range (a ratio outside [0, 1],
     a negative count, a boolean that is not ``True``/``False``/0/1, an unknown grade label).
     Grade labels return their score from the indicator's table.
