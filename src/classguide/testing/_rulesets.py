@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from classguide.model import FOUNDATION_TIERS, Text, UnitType
 from classguide.ruleset import (
+    AlertSettings,
     DEFAULT_COORDINATION_BANDS,
     DEFAULT_GRADE_BANDS,
     CompositeWeights,
@@ -69,12 +70,16 @@ class RuleSetOptions:
 class Defective:
     """A rule set with one deliberate defect, and where validation should report it.
 
-    ``path`` is the rule-set path of the defect (``indicators[2].source``); ``defect`` names it.
+    ``path`` is the rule-set path where validation reports it (``indicators[2].source``; for a
+    sibling set whose weights do not sum to 1, its first member); ``defect`` names it;
+    ``severity`` is the least :func:`classguide.validate_ruleset` reports (an indicator without
+    a source is only a warning there; the contract suite treats it as an error).
     """
 
     ruleset: RuleSet
     defect: str
     path: str
+    severity: str = "error"
 
 
 def _weights(draw: Any, n: int) -> list[float]:
@@ -246,6 +251,11 @@ def draw_ruleset(draw: Any, opts: RuleSetOptions) -> RuleSet:
         if opts.custom_bands and draw(st.booleans())
         else DEFAULT_COORDINATION_BANDS
     )
+    alerts = AlertSettings()
+    if coord is not DEFAULT_COORDINATION_BANDS:
+        alerts = AlertSettings(
+            red_at_or_below=coord[0].id, orange_at_or_below=coord[1].id if len(coord) > 2 else None
+        )
     return RuleSet(
         id=f"generated-{ut.id}",
         version="1.0",
@@ -258,6 +268,7 @@ def draw_ruleset(draw: Any, opts: RuleSetOptions) -> RuleSet:
         weights=weights,
         grades=grade_bands,
         coordination_bands=coord,
+        alerts=alerts,
         completeness_threshold=draw(st.sampled_from([0.8, 0.5, 0.6, 0.7, 0.9, 1.0])),
         adjustments=tuple(_adjustments(draw, ut, builder.indicators)) if opts.adjustments else (),
     )
@@ -292,10 +303,16 @@ def draw_defective(draw: Any, opts: RuleSetOptions, defect: str) -> Defective:
     ind = inds[k]
     path = f"indicators[{k}]"
     if defect == "weights_sum":
+        first = min(
+            j
+            for j, other in enumerate(inds)
+            if other.group == ind.group
+            and (ind.group is not None or (other.dimension == "party") == (ind.dimension == "party"))
+        )
         return Defective(
             ruleset=_replace(rs, k, attrs.evolve(ind, weight=ind.weight + 0.25)),
             defect=defect,
-            path=f"{path}.weight",
+            path=f"indicators[{first}].weight",
         )
     if defect == "weight_not_positive":
         bad = draw(st.sampled_from([0.0, -ind.weight]))
@@ -309,6 +326,7 @@ def draw_defective(draw: Any, opts: RuleSetOptions, defect: str) -> Defective:
             ruleset=_replace(rs, k, attrs.evolve(ind, source=None)),
             defect=defect,
             path=f"{path}.source",
+            severity="warning",
         )
     if defect == "unknown_source":
         return Defective(
@@ -347,10 +365,11 @@ def draw_defective(draw: Any, opts: RuleSetOptions, defect: str) -> Defective:
         bands = sorted(rs.grades, key=lambda b: b.min)
         m = draw(st.integers(0, len(bands) - 2))
         gap = attrs.evolve(bands[m], max=bands[m].max - 0.5 * (bands[m].max - bands[m].min))
-        index = list(rs.grades).index(bands[m])
         grades = list(rs.grades)
-        grades[index] = gap
+        grades[grades.index(bands[m])] = gap
+        # reported where the band above the gap starts
+        above = grades.index(bands[m + 1])
         return Defective(
-            ruleset=attrs.evolve(rs, grades=grades), defect=defect, path=f"grades[{index}]"
+            ruleset=attrs.evolve(rs, grades=grades), defect=defect, path=f"grades[{above}].min"
         )
     raise AssertionError(f"unknown defect {defect!r}")  # checked by strategies.broken_rulesets

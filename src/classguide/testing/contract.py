@@ -199,7 +199,8 @@ class RuleSetContract:
     def test_ruleset_validates(self, guide: Any) -> None:
         """``classguide.validate_ruleset`` reports no error for any rule set."""
         for rs in guide.rulesets.values():
-            errors = [p for p in classguide.validate_ruleset(rs) if p.severity == "error"]
+            ut = guide.unit_types.get(rs.unit_type)
+            errors = [p for p in classguide.validate_ruleset(rs, ut) if p.severity == "error"]
             if errors:
                 raise violation(
                     "validates",
