@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import weakref
 from typing import Any
@@ -51,10 +52,8 @@ def guide_for(plugin: object) -> Any:
         obj = plugin
         label = f"plugin {getattr(plugin, '__name__', type(plugin).__name__)}"
     guide = Guide(plugins=[obj], autoload=False, strict=True)
-    try:
+    with contextlib.suppress(TypeError):  # a Guide that cannot be weakly referenced
         _LABELS[guide] = label
-    except TypeError:  # pragma: no cover - a Guide that cannot be weakly referenced
-        pass
     return guide
 
 

@@ -20,8 +20,8 @@ from classguide.ruleset import Indicator, RuleSet
 
 __all__ = [
     "attribute_space",
-    "invalid_raw",
     "better_values",
+    "invalid_raw",
     "observed_shares",
     "path_shares",
     "violates_floor",
@@ -126,7 +126,8 @@ def better_values(ind: Indicator, value: object) -> st.SearchStrategy[Any] | Non
     if ind.kind == "boolean":
         good = ind.direction != "lower"
         return st.just(good) if bool(x) != good else st.just(bool(x))
-    hi = 1.0 if ind.kind == "ratio" else max(x, *(m for m in (ind.floor, ind.target) if m)) * 2 + 5
+    marks = [x, *(m for m in (ind.floor, ind.target) if m is not None)]
+    hi = 1.0 if ind.kind == "ratio" else max(marks) * 2 + 5
     if ind.direction == "higher":
         lo_new, hi_new = x, hi
     elif ind.direction == "lower":

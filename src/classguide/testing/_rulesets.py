@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 from classguide.model import FOUNDATION_TIERS, Text, UnitType
 from classguide.ruleset import (
-    AlertSettings,
     DEFAULT_COORDINATION_BANDS,
     DEFAULT_GRADE_BANDS,
+    AlertSettings,
     CompositeWeights,
     CoordinationBand,
     GradeBand,
@@ -307,7 +307,9 @@ def draw_defective(draw: Any, opts: RuleSetOptions, defect: str) -> Defective:
             j
             for j, other in enumerate(inds)
             if other.group == ind.group
-            and (ind.group is not None or (other.dimension == "party") == (ind.dimension == "party"))
+            and (
+                ind.group is not None or (other.dimension == "party") == (ind.dimension == "party")
+            )
         )
         return Defective(
             ruleset=_replace(rs, k, attrs.evolve(ind, weight=ind.weight + 0.25)),

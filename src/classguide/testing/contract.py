@@ -41,233 +41,28 @@ when the plugin's ``classguide_check_observations`` rejects some combinations).
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Mapping
-from typing import Any, ClassVar
+from typing import Any
 
 import attrs
-import pytest
-from hypothesis import HealthCheck, assume, given, note, settings
+from hypothesis import assume
 from hypothesis import strategies as st
 
 import classguide
-from classguide.model import Unit, UnitType
 from classguide.results import Evaluation
 from classguide.ruleset import RuleSet
 from classguide.testing import _oracle
-from classguide.testing._report import ContractViolation, violation
 from classguide.testing._guides import guide_for, plugin_label
-from classguide.testing.strategies import observations
+from classguide.testing._machinery import ContractBase
+from classguide.testing._report import ContractViolation, violation
+from classguide.testing._static import RuleSetProperties
 
 __all__ = ["ContractViolation", "RuleSetContract"]
 
 _EPS = 1e-9
-Body = Callable[[RuleSet, Any], None]
 
 
-class RuleSetContract:
-    """Properties every rule set a plugin contributes must have (see the module docstring)."""
-
-    covers_whole_unit_types: ClassVar[bool] = True
-    unit_types: ClassVar[tuple[str, ...] | None] = None
-    max_examples: ClassVar[int | None] = 50
-    missing_share: ClassVar[float] = 0.5
-
-    # --- fixtures to override ------------------------------------------------------------
-
-    @pytest.fixture
-    def plugin(self) -> object:
-        """The plugin under test: override in your test class."""
-        raise NotImplementedError(
-            "override the `plugin` fixture in your RuleSetContract subclass: return your plugin "
-            "module (e.g. `import classguide_myplugin; return classguide_myplugin`) or its "
-            "entry-point name"
-        )
-
-    @pytest.fixture
-    def guide(self, plugin: object) -> Any:
-        """The Guide under test: only ``plugin``, no entry-point autoloading, strict."""
-        return guide_for(plugin)
-
-    def observation_strategy(
-        self, ruleset: RuleSet, unit: Unit, **options: Any
-    ) -> st.SearchStrategy[dict[str, object]]:
-        """Observations for ``ruleset`` and ``unit`` (``options`` as for ``observations``)."""
-        return observations(ruleset, unit=unit, **options)
-
-    # --- machinery ------------------------------------------------------------------------
-
-    def _settings(self) -> settings:
-        env = os.environ.get("CLASSGUIDE_CONTRACT_EXAMPLES")
-        n = int(env) if env else self.max_examples
-        extra: dict[str, Any] = {} if n is None else {"max_examples": n}
-        return settings(
-            deadline=None,
-            suppress_health_check=[
-                HealthCheck.too_slow,
-                HealthCheck.data_too_large,
-                HealthCheck.filter_too_much,
-            ],
-            **extra,
-        )
-
-    def _types(self, guide: Any) -> list[UnitType]:
-        ids = self.unit_types or sorted({rs.unit_type for rs in guide.rulesets.values()})
-        return [guide.unit_types[i] for i in ids if i in guide.unit_types]
-
-    def _space(self, guide: Any) -> dict[str, list[Unit]]:
-        """Rule-set id → units (one per attribute combination) the guide resolves to it."""
-        out: dict[str, list[Unit]] = {rid: [] for rid in guide.rulesets}
-        for ut in self._types(guide):
-            for k, combo in enumerate(_oracle.attribute_space(ut) or []):
-                unit = Unit(
-                    id=f"{ut.id}-{k + 1:04d}",
-                    name=f"{ut.name.zh}{k + 1}",
-                    unit_type=ut.id,
-                    attributes=combo,
-                )
-                try:
-                    rs = guide.ruleset_for(unit)
-                except classguide.SelectionError:
-                    continue
-                out.setdefault(rs.id, []).append(unit)
-        return out
-
-    def _units(self, guide: Any, ruleset: RuleSet) -> st.SearchStrategy[Unit]:
-        known = self._space(guide).get(ruleset.id)
-        if known:
-            return st.sampled_from(known)
-        ut = guide.unit_types[ruleset.unit_type]
-
-        def resolves_here(unit: Unit) -> bool:
-            try:
-                return bool(guide.ruleset_for(unit).id == ruleset.id)
-            except classguide.SelectionError:
-                return False
-
-        from classguide.testing.strategies import units
-
-        return units(ut, where=ruleset.selector).filter(resolves_here)
-
-    def _each(self, guide: Any, body: Body) -> None:
-        """Run ``body(ruleset, data)`` under hypothesis for every rule set of the plugin."""
-        rulesets = list(guide.rulesets.values())
-        if not rulesets:
-            raise violation("contributes", plugin=plugin_label(guide))
-        for ruleset in rulesets:
-
-            @self._settings()
-            @given(data=st.data())
-            def run(data: Any, ruleset: RuleSet = ruleset) -> None:
-                note(f"rule set: {ruleset.id} v{ruleset.version}")
-                body(ruleset, data)
-
-            run()
-
-    def _example(
-        self, guide: Any, ruleset: RuleSet, data: Any, **options: Any
-    ) -> tuple[Unit, dict[str, object]]:
-        unit = data.draw(self._units(guide, ruleset), label="unit")
-        obs = data.draw(self.observation_strategy(ruleset, unit, **options), label="observations")
-        return unit, obs
-
-    # --- the rule set itself ------------------------------------------------------------------
-
-    def test_plugin_contributes_rulesets(self, guide: Any) -> None:
-        """The plugin contributes rule sets, for unit types that exist, with real selectors."""
-        problems = []
-        for rs in guide.rulesets.values():
-            ut = guide.unit_types.get(rs.unit_type)
-            if ut is None:
-                problems.append(f"{rs.id}: unit_type {rs.unit_type!r} is not registered")
-                continue
-            for name, values in rs.selector.items():
-                spec = ut.attribute(name)
-                if spec is None:
-                    problems.append(
-                        f"{rs.id}: selector.{name}: unit type {ut.id!r} has no such attribute"
-                    )
-                    continue
-                bad = [v for v in values if v not in spec.values]
-                if bad:
-                    problems.append(
-                        f"{rs.id}: selector.{name}: unknown value(s) {bad}; allowed: {list(spec.values)}"
-                    )
-        if not guide.rulesets or problems:
-            raise violation("contributes", plugin=plugin_label(guide), details=problems)
-
-    def test_ruleset_validates(self, guide: Any) -> None:
-        """``classguide.validate_ruleset`` reports no error for any rule set."""
-        for rs in guide.rulesets.values():
-            ut = guide.unit_types.get(rs.unit_type)
-            errors = [p for p in classguide.validate_ruleset(rs, ut) if p.severity == "error"]
-            if errors:
-                raise violation(
-                    "validates",
-                    ruleset=rs,
-                    plugin=plugin_label(guide),
-                    details=[str(p) for p in errors],
-                )
-
-    def test_every_indicator_cited_and_named(self, guide: Any) -> None:
-        """Every indicator cites a declared source; every label has Chinese and English."""
-        for rs in guide.rulesets.values():
-            declared = {s.id for s in rs.sources}
-            problems = []
-            if not (rs.name.zh.strip() and rs.name.en.strip()):
-                problems.append("name: needs both zh and en")
-            for k, g in enumerate(rs.groups):
-                if not (g.name.zh.strip() and g.name.en.strip()):
-                    problems.append(f"groups[{k}].name ({g.id}): needs both zh and en")
-            for k, ind in enumerate(rs.indicators):
-                if not ind.source:
-                    problems.append(f"indicators[{k}].source ({ind.id}): cites no source")
-                elif ind.source not in declared:
-                    problems.append(
-                        f"indicators[{k}].source ({ind.id}): {ind.source!r} is not a declared "
-                        f"source ({', '.join(sorted(declared)) or 'none declared'})"
-                    )
-                if not (ind.name.zh.strip() and ind.name.en.strip()):
-                    problems.append(f"indicators[{k}].name ({ind.id}): needs both zh and en")
-            if problems:
-                raise violation("cited", ruleset=rs, plugin=plugin_label(guide), details=problems)
-
-    def test_units_resolve_to_one_ruleset(self, guide: Any, plugin: object) -> None:
-        """Every unit of the plugin's types resolves to exactly one rule set, every time."""
-        fresh = guide_for(plugin)
-        problems: list[str] = []
-        reached: set[str] = set()
-        for ut in self._types(guide):
-            space = _oracle.attribute_space(ut)
-            if space is None:
-                continue  # too many combinations: the evaluation properties sample them instead
-            for combo in space:
-                unit = Unit(id="u", name="unit", unit_type=ut.id, attributes=combo)
-                try:
-                    first = guide.ruleset_for(unit).id
-                except classguide.AmbiguousRuleSetError as exc:
-                    problems.append(f"{ut.id} {combo}: ambiguous: {exc}")
-                    continue
-                except classguide.SelectionError as exc:
-                    if self.covers_whole_unit_types:
-                        problems.append(f"{ut.id} {combo}: no rule set: {exc}")
-                    continue
-                again, other = guide.ruleset_for(unit).id, fresh.ruleset_for(unit).id
-                if again != first or other != first:
-                    problems.append(f"{ut.id} {combo}: resolved to {first}, then {again}, {other}")
-                reached.add(first)
-        if problems:
-            raise violation("resolves", plugin=plugin_label(guide), details=problems[:10])
-        unreachable = sorted(set(guide.rulesets) - reached)
-        if unreachable and all(_oracle.attribute_space(t) is not None for t in self._types(guide)):
-            raise violation(
-                "reachable",
-                plugin=plugin_label(guide),
-                details=[
-                    f"rule set {r} is chosen for no unit (a more specific selector shadows it?)"
-                    for r in unreachable
-                ],
-            )
+class _EvaluationProperties(ContractBase):
+    """Properties of evaluations with generated units and observations."""
 
     # --- evaluations --------------------------------------------------------------------------
 
@@ -321,7 +116,7 @@ class RuleSetContract:
             ]
             assume(movable)
             ind = data.draw(st.sampled_from(movable), label="indicator raised")
-            better = data.draw(_oracle.better_values(ind, obs[ind.id]), label="better value")  # type: ignore[arg-type]
+            better = data.draw(_oracle.better_values(ind, obs[ind.id]), label="better value")
             before = guide.evaluate(unit, obs)
             after_obs = {**obs, ind.id: better}
             after = guide.evaluate(unit, after_obs)
@@ -342,7 +137,8 @@ class RuleSetContract:
                     unit=unit,
                     observations=obs,
                     details=[
-                        f"raised {ind.id} ({ind.name.zh}, {ind.direction}): {obs[ind.id]!r} → {better!r}",
+                        f"raised {ind.id} ({ind.name.zh}, {ind.direction}): "
+                        f"{obs[ind.id]!r} → {better!r}",
                         *lowered,
                     ],
                 )
@@ -368,7 +164,8 @@ class RuleSetContract:
                     unit=unit,
                     observations=obs,
                     details=[
-                        f"observed weight share P={shares['party']:.3f}, B={shares['business']:.3f}; "
+                        f"observed weight share P={shares['party']:.3f}, "
+                        f"B={shares['business']:.3f}; "
                         f"threshold {rs.completeness_threshold}",
                         f"grade given: {ev.grade!r}; warnings: {[w.code for w in ev.warnings]}",
                     ],
@@ -384,7 +181,8 @@ class RuleSetContract:
             ev = guide.evaluate(unit, obs)
             warned = {e.subject for w in ev.warnings for e in w.evidence}
             silent = [
-                f"{ind.id} ({ind.name.zh}) = {ev.indicators[ind.id].value!r}, floor {ind.floor!r} ({ind.direction}): no warning"
+                f"{ind.id} ({ind.name.zh}) = {ev.indicators[ind.id].value!r}, "
+                f"floor {ind.floor!r} ({ind.direction}): no warning"
                 for ind in rs.indicators
                 if _oracle.violates_floor(ind, ev.indicators[ind.id].value) and ind.id not in warned
             ]
@@ -518,6 +316,10 @@ class RuleSetContract:
             )
 
         self._each(guide, body)
+
+
+class RuleSetContract(_EvaluationProperties, RuleSetProperties):
+    """Properties every rule set a plugin contributes must have (see the module docstring)."""
 
 
 def _scores(ev: Evaluation) -> list[tuple[str, float | None]]:
