@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 from hypothesis import assume
 from hypothesis import strategies as st
+
+from classguide.weights import ahp
 
 __all__ = ["SAATY_SCALE", "ahp_strategy", "consistency_ratio"]
 
@@ -15,17 +16,9 @@ SAATY_SCALE: tuple[float, ...] = tuple(
     sorted({float(k) for k in range(1, 10)} | {1.0 / k for k in range(2, 10)})
 )
 
-#: Saaty's classic random index RI(n), n = 1..10 (Saaty 1980; methods.md §8, table T1).
-_RI = (0.0, 0.0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49)
-
-
 def consistency_ratio(matrix: Sequence[Sequence[float]]) -> float:
-    """CR = ((λmax − n)/(n − 1)) / RI(n) with Saaty's classic RI; 0 for n ≤ 2."""
-    n = len(matrix)
-    if n <= 2:
-        return 0.0
-    lam = float(np.max(np.linalg.eigvals(np.asarray(matrix, dtype=float)).real))
-    return ((lam - n) / (n - 1)) / _RI[n - 1]
+    """CR of ``matrix`` as :func:`classguide.weights.ahp` computes it (Saaty's RI; 0 for n ≤ 2)."""
+    return ahp(matrix).cr
 
 
 @st.composite
