@@ -27,6 +27,7 @@ from classguide.errors import (
     RankingError,
     RuleSetError,
     RuleSetMismatchError,
+    ScaffoldError,
     SelectionError,
     WarningRuleError,
     WeightsError,
@@ -46,6 +47,7 @@ from classguide.results import (
     Warning,
     WarningLevel,
 )
+from classguide.rulefiles import check_ruleset_file, dumps_ruleset, load_ruleset, loads_ruleset
 from classguide.ruleset import (
     AhpJudgement,
     AlertSettings,
@@ -69,12 +71,15 @@ from classguide.trends import (
     trend_warnings,
     with_trends,
 )
+from classguide.validation import validate_ruleset
+from classguide.weights import AhpResult, ahp, combine, critic, entropy
 
 __all__ = [
     "COUNTERMEASURE_GROUPS",
     "DISCONNECT_LABELS",
     "LAG_LABELS",
     "AhpJudgement",
+    "AhpResult",
     "AlertSettings",
     "AmbiguousRuleSetError",
     "AttributeSpec",
@@ -111,6 +116,7 @@ __all__ = [
     "RuleSetCandidate",
     "RuleSetError",
     "RuleSetMismatchError",
+    "ScaffoldError",
     "SelectionError",
     "Source",
     "Text",
@@ -125,19 +131,28 @@ __all__ = [
     "WarningRuleSpec",
     "WeightsError",
     "__version__",
+    "ahp",
     "band_for",
+    "check_ruleset_file",
+    "combine",
     "coordination",
+    "critic",
     "diagnose",
     "disconnect_scores",
+    "dumps_ruleset",
+    "entropy",
     "evaluate",
     "from_json",
     "hookimpl",
     "lag_type",
+    "load_ruleset",
+    "loads_ruleset",
     "parse_period",
     "period_key",
     "rank",
     "to_json",
     "trend_run",
     "trend_warnings",
+    "validate_ruleset",
     "with_trends",
 ]

@@ -29,6 +29,7 @@ __all__ = [
     "RankingError",
     "RuleSetError",
     "RuleSetMismatchError",
+    "ScaffoldError",
     "SelectionError",
     "WarningRuleError",
     "WeightsError",
@@ -59,7 +60,8 @@ class Problem:
 
     ``severity`` is ``"error"`` or ``"warning"``; ``path`` is a rule-set path such as
     ``indicators[3].weight``; ``file`` and ``line`` are set when the rule set came from a file
-    (``line`` only where the format allows).
+    (``line`` only where the format allows); ``code`` names the check (``"weights-sum"``,
+    ``"duplicate-id"``, ...; see ``docs/rulefiles.md``) for programs that filter problems.
     """
 
     path: str
@@ -67,6 +69,7 @@ class Problem:
     severity: str = "error"
     file: str | None = None
     line: int | None = None
+    code: str | None = None
 
     def __str__(self) -> str:
         where = self.file or ""
@@ -171,3 +174,7 @@ class RankingError(ClassguideError, ValueError):
 class PluginWarning(UserWarning):
     """A plugin could not be loaded (outside strict mode), or a plugin name in an environment
     variable matches nothing; issued through :mod:`warnings`."""
+
+
+class ScaffoldError(ClassguideError, ValueError):
+    """``classguide new-plugin`` cannot scaffold as asked (bad name, existing folder, ...)."""
