@@ -14,6 +14,7 @@ from classguide.countermeasures import COUNTERMEASURE_GROUPS, warning_categories
 from classguide.demo import example_ruleset, example_units
 from classguide.results import warning_sort_key
 from classguide.ruleset import DISCONNECTS
+from classguide.testing import strategies as cgst
 from core_strategies import observations, rulesets
 
 RED, ORANGE, YELLOW, BLUE = (
@@ -703,3 +704,34 @@ def test_plugin_rule_that_raises_is_an_error_naming_the_plugin_and_the_rule() ->
     assert "'acme.broken'" in text and "AcmePlugin" in text and "unit 'u'" in text
     assert "ZeroDivisionError: no members" in text
     assert isinstance(info.value.__cause__, ZeroDivisionError)
+
+
+# --- on the kit's random valid rule sets (custom bands, tags, vetoes, tiers, formulas) ----------
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_warnings_on_any_valid_rule_set(data: st.DataObject) -> None:
+    rs = data.draw(cgst.rulesets(unit_type="organ", max_indicators=8, equal_weights=False))
+    unit = data.draw(cgst.units("organ", where=rs.selector))
+    ev = cg.evaluate(rs, unit, data.draw(cgst.observations(rs, unit=unit, missing=0.1)))
+    assert list(ev.warnings) == sorted(ev.warnings, key=warning_sort_key)
+    got = {w.code for w in ev.warnings}
+    assert ("incomplete" in got) is (not ev.complete)
+    violated = sorted(i for i, r in ev.indicators.items() if r.floor_met is False)
+    assert sorted(w.evidence[0].subject for w in ev.warnings if w.code == "floor") == violated
+    bands = [b.id for b in sorted(rs.coordination_bands, key=lambda b: b.min)]
+    coordination = [w for w in ev.warnings if w.code == "coordination"]
+    if ev.band is not None:
+        pos = bands.index(ev.band)
+        red, orange = rs.alerts.red_at_or_below, rs.alerts.orange_at_or_below
+        expected = (
+            RED
+            if red is not None and pos <= bands.index(red)
+            else ORANGE
+            if orange is not None and pos <= bands.index(orange)
+            else None
+        )
+        assert [w.level for w in coordination] == ([] if expected is None else [expected])
+    for w in ev.warnings:
+        assert w.countermeasures and w.message.zh and w.message.en

@@ -267,3 +267,12 @@ def test_bottom_flags_at_least_k_places_and_never_the_top(evs: list[cg.Evaluatio
             if interviewed(e):
                 worse = [m for m in members if (m.score or 0) < (e.score or 0)]
                 assert all(interviewed(m) for m in worse)
+
+
+def test_ranked_evaluations_with_trends_survive_json() -> None:
+    history = [scored("a", 90, period="2023"), scored("a", 81, period="2024")]
+    current = cg.with_trends(scored("a", 49), history, RS)
+    ranked = cg.rank([current, scored("b", 95)], rulesets=[RS])
+    assert {w.code for w in ranked[0].warnings} >= {"interview", "trend.band_drop"}
+    for ev in ranked:
+        assert cg.from_json(cg.Evaluation, cg.to_json(ev)) == ev
