@@ -105,7 +105,7 @@ def _interview(ruleset: RuleSet, ev: Evaluation, rank: int, n: int, below: int, 
             zh=f"同类考核排名末位，应予约谈：在“{name.zh}”同类 {n} 个单位中排第 {rank} 名"
             f"（末位 {k} 名约谈）",
             en=f"Bottom of its class, to be interviewed: ranked {rank} of {n} units judged by "
-            f"'{name('en')}' (the bottom {k} are interviewed)",
+            f"'{name('en')}' (the bottom {k} place(s) are interviewed)",
         ),
         evidence=(
             Evidence(subject="rank", value=float(rank), threshold=float(n), relation="of"),
