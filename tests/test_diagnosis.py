@@ -10,7 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import classguide as cg
-from classguide.countermeasures import COUNTERMEASURE_GROUPS, warning_categories
+from classguide.countermeasures import (
+    COUNTERMEASURE_GROUPS,
+    countermeasures_for,
+    warning_categories,
+)
 from classguide.demo import example_ruleset, example_units
 from classguide.results import warning_sort_key
 from classguide.ruleset import DISCONNECTS
@@ -735,3 +739,5 @@ def test_warnings_on_any_valid_rule_set(data: st.DataObject) -> None:
         assert [w.level for w in coordination] == ([] if expected is None else [expected])
     for w in ev.warnings:
         assert w.countermeasures and w.message.zh and w.message.en
+        # the rules' lookup agrees with the categories read back from the warning
+        assert w.countermeasures == countermeasures_for(rs, *warning_categories(rs, w))

@@ -27,6 +27,7 @@ from classguide.ruleset import RuleSet
 __all__ = [
     "COUNTERMEASURE_GROUPS",
     "DEFAULT_COUNTERMEASURES",
+    "categories_of",
     "countermeasures_for",
     "warning_categories",
 ]
@@ -112,23 +113,30 @@ def warning_categories(ruleset: RuleSet, warning: Warning) -> tuple[str, ...]:
     anything else (``a.b``)       the code and its dotted prefixes: ``a.b``, ``a``
     ============================  ===============================================================
 
-    The specific part comes from the warning's first evidence subject (the indicator, the soft
-    side, the band).
+    The specific part comes from the warning's first evidence: its subject (the indicator, the
+    soft side) or, for ``coordination``, its value (the band).
     """
-    code = warning.code
     first = warning.evidence[0] if warning.evidence else None
-    subject = first.subject if first is not None else ""
-    if code in _INDICATOR_CODES and subject:
+    if first is None:
+        return categories_of(ruleset, warning.code)
+    detail = first.value if warning.code == "coordination" else first.subject
+    return categories_of(ruleset, warning.code, detail if isinstance(detail, str) else "")
+
+
+def categories_of(ruleset: RuleSet, code: str, detail: str = "") -> tuple[str, ...]:
+    """The categories of a warning with ``code`` about ``detail`` (an indicator id for ``veto``
+    and ``floor``, the soft side for ``lag``, the band for ``coordination``); see
+    :func:`warning_categories`."""
+    if code in _INDICATOR_CODES and detail:
         tags: tuple[str, ...] = ()
         if code == "floor":
-            index = plan_for(ruleset).index
-            if subject in index:
-                tags = plan_for(ruleset).indicators[index[subject]].tags
-        return (f"{code}.{subject}", *tags, code)
-    if code == "lag" and subject:
-        return (f"lag.{subject}", "lag")
-    if code == "coordination" and first is not None and isinstance(first.value, str):
-        return (f"coordination.{first.value}", "coordination")
+            plan = plan_for(ruleset)
+            k = plan.index.get(detail)
+            if k is not None:
+                tags = plan.indicators[k].tags
+        return (f"{code}.{detail}", *tags, code)
+    if code in ("lag", "coordination") and detail:
+        return (f"{code}.{detail}", code)
     if code.startswith("disconnect.") and code.count(".") == 1:
         return (code, code.split(".", 1)[1], "disconnect")
     return _prefixes(code)
@@ -147,8 +155,8 @@ def _first_hit(
 def countermeasures_for(ruleset: RuleSet, *categories: str) -> tuple[Text, ...]:
     """Countermeasures for the first of ``categories`` the rule set has, else for the first the
     defaults (:data:`DEFAULT_COUNTERMEASURES`) have; ``()`` when neither has any."""
-    for table in (plan_for(ruleset).countermeasures, DEFAULT_COUNTERMEASURES):
-        hit = _first_hit(table, categories)
-        if hit is not None:
-            return hit
-    return ()
+    own = plan_for(ruleset).countermeasures
+    hit = _first_hit(own, categories) if own else None
+    if hit is None:
+        hit = _first_hit(DEFAULT_COUNTERMEASURES, categories)
+    return () if hit is None else hit

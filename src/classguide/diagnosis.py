@@ -35,6 +35,7 @@ import attrs
 
 from classguide.countermeasures import (
     DEFAULT_COUNTERMEASURES,
+    categories_of,
     countermeasures_for,
     warning_categories,
 )
@@ -85,32 +86,38 @@ def _num(x: float) -> str:
     return f"{x:.4g}" if abs(x) < 1e4 else f"{x:.0f}"
 
 
-def _shown(ind: Indicator, value: Value, lang: str) -> str:
-    """A raw value (or threshold) of ``ind`` as a person reads it: 85%, 是/yes, 32 学时."""
+def _shown(ind: Indicator, value: Value) -> tuple[str, str]:
+    """A raw value (or threshold) of ``ind`` as people read it, in Chinese and English:
+    85%, 是/yes, 32 学时, 60 分/points."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
+        return "—", "—"
     if isinstance(value, str):
-        return value
+        return value, value
     if ind.kind == "boolean" or isinstance(value, bool):
-        yes = bool(value)
-        return ("是" if yes else "否") if lang == "zh" else ("yes" if yes else "no")
+        return ("是", "yes") if value else ("否", "no")
     if ind.kind == "ratio":
-        return f"{float(value) * 100:.4g}%"
+        text = f"{float(value) * 100:.4g}%"
+        return text, text
     if ind.kind == "grade":
-        return f"{_num(float(value))} 分" if lang == "zh" else f"{_num(float(value))} points"
-    unit = f" {ind.unit}" if ind.unit else ""
-    return f"{_num(float(value))}{unit}"
+        return f"{_num(float(value))} 分", f"{_num(float(value))} points"
+    text = f"{_num(float(value))} {ind.unit}" if ind.unit else _num(float(value))
+    return text, text
 
 
-def _miss(ind: Indicator, lang: str) -> str:
-    """How ``ind`` misses its floor: below it, above it, or outside its band."""
-    floor = _shown(ind, ind.floor, lang)
+def _miss(ind: Indicator) -> tuple[str, str]:
+    """How ``ind`` misses its floor — below it, above it, or outside its band — in zh and en."""
+    zh, en = _shown(ind, ind.floor)
     if ind.direction == "lower":
-        return f"高于底线 {floor}" if lang == "zh" else f"above its floor of {floor}"
+        return f"高于底线 {zh}", f"above its floor of {en}"
     if ind.direction == "band":
-        band = f"[{floor}, {_shown(ind, ind.target, lang)}]"
-        return f"不在合理区间 {band}" if lang == "zh" else f"outside its band {band}"
-    return f"低于底线 {floor}" if lang == "zh" else f"below its floor of {floor}"
+        tzh, ten = _shown(ind, ind.target)
+        return f"不在合理区间 [{zh}, {tzh}]", f"outside its band [{en}, {ten}]"
+    return f"低于底线 {zh}", f"below its floor of {en}"
+
+
+def _cms(ruleset: RuleSet, code: str, detail: str = "") -> tuple[Text, ...]:
+    """The countermeasures of a warning ``code`` about ``detail`` (see :mod:`countermeasures`)."""
+    return countermeasures_for(ruleset, *categories_of(ruleset, code, detail))
 
 
 def _violations(ruleset: RuleSet, ev: Evaluation, only_vetoes: bool) -> list[int]:
@@ -143,15 +150,19 @@ def veto_rule(ruleset: RuleSet, ev: Evaluation) -> list[Warning]:
         cap = grades.get(cap_id or "")
         cap_zh = f"，等次不高于“{cap.zh}”" if cap is not None else ""
         cap_en = f"; the grade is at most '{cap('en')}'" if cap is not None else ""
+        (vzh, ven), (mzh, men) = _shown(ind, value), _miss(ind)
         message = Text(
-            zh=f"一票否决：{ind.name.zh}为 {_shown(ind, value, 'zh')}，{_miss(ind, 'zh')}{cap_zh}",
-            en=f"Veto: {ind.name('en')} is {_shown(ind, value, 'en')}, {_miss(ind, 'en')}{cap_en}",
+            zh=f"一票否决：{ind.name.zh}为 {vzh}，{mzh}{cap_zh}",
+            en=f"Veto: {ind.name('en')} is {ven}, {men}{cap_en}",
         )
         evidence = Evidence(subject=ind.id, value=value, threshold=ind.floor, relation="floor")
         out.append(
-            _finish(
-                ruleset,
-                Warning(level=WarningLevel.RED, code="veto", message=message, evidence=(evidence,)),
+            Warning(
+                level=WarningLevel.RED,
+                code="veto",
+                message=message,
+                evidence=(evidence,),
+                countermeasures=_cms(ruleset, "veto", ind.id),
             )
         )
     return out
@@ -162,18 +173,31 @@ def floor_rule(ruleset: RuleSet, ev: Evaluation) -> list[Warning]:
     plan = plan_for(ruleset)
     out = []
     default_level = WarningLevel.parse(ruleset.alerts.floor_level)
+    own = plan.countermeasures
+    by_tags: dict[tuple[str, ...], tuple[Text, ...]] = {}
     for k in _violations(ruleset, ev, only_vetoes=False):
         ind = plan.indicators[k]
         value = ev.indicators[ind.id].value
+        (vzh, ven), (mzh, men) = _shown(ind, value), _miss(ind)
         message = Text(
-            zh=f"底线未达标：{ind.name.zh}为 {_shown(ind, value, 'zh')}，{_miss(ind, 'zh')}",
-            en=f"Floor not met: {ind.name('en')} is {_shown(ind, value, 'en')}, {_miss(ind, 'en')}",
+            zh=f"底线未达标：{ind.name.zh}为 {vzh}，{mzh}",
+            en=f"Floor not met: {ind.name('en')} is {ven}, {men}",
         )
         level = WarningLevel.parse(ind.floor_level) if ind.floor_level else default_level
         evidence = Evidence(subject=ind.id, value=value, threshold=ind.floor, relation="floor")
+        # categories floor.<id>, tags, floor (categories_of): only the first is per indicator
+        cms = own.get(f"floor.{ind.id}")
+        if not cms:
+            cms = by_tags.get(ind.tags)
+            if cms is None:
+                cms = by_tags[ind.tags] = countermeasures_for(ruleset, *ind.tags, "floor")
         out.append(
-            _finish(
-                ruleset, Warning(level=level, code="floor", message=message, evidence=(evidence,))
+            Warning(
+                level=level,
+                code="floor",
+                message=message,
+                evidence=(evidence,),
+                countermeasures=cms,
             )
         )
     return out
@@ -220,9 +244,12 @@ def incomplete_rule(ruleset: RuleSet, ev: Evaluation) -> list[Warning]:
         f"{len(missing)} indicator(s) missing",
     )
     return [
-        _finish(
-            ruleset,
-            Warning(level=WarningLevel.BLUE, code="incomplete", message=message, evidence=evidence),
+        Warning(
+            level=WarningLevel.BLUE,
+            code="incomplete",
+            message=message,
+            evidence=evidence,
+            countermeasures=_cms(ruleset, "incomplete"),
         )
     ]
 
@@ -277,9 +304,12 @@ def coordination_rule(ruleset: RuleSet, ev: Evaluation) -> list[Warning]:
         Evidence(subject="degree", value=d, threshold=limit_band.max, relation="<="),
     )
     return [
-        _finish(
-            ruleset,
-            Warning(level=level, code="coordination", message=message, evidence=evidence),
+        Warning(
+            level=level,
+            code="coordination",
+            message=message,
+            evidence=evidence,
+            countermeasures=_cms(ruleset, "coordination", band.id),
         )
     ]
 
@@ -315,9 +345,12 @@ def lag_rule(ruleset: RuleSet, ev: Evaluation) -> list[Warning]:
         Evidence(subject="business_score", value=ev.business, relation="score"),
     )
     return [
-        _finish(
-            ruleset,
-            Warning(level=WarningLevel.ORANGE, code="lag", message=message, evidence=evidence),
+        Warning(
+            level=WarningLevel.ORANGE,
+            code="lag",
+            message=message,
+            evidence=evidence,
+            countermeasures=_cms(ruleset, "lag", soft),
         )
     ]
 
@@ -344,14 +377,12 @@ def disconnect_rule(ruleset: RuleSet, ev: Evaluation) -> list[Warning]:
             f"score {score:.1f}, below {limit:g}",
         )
         out.append(
-            _finish(
-                ruleset,
-                Warning(
-                    level=WarningLevel.YELLOW,
-                    code=f"disconnect.{tag}",
-                    message=message,
-                    evidence=evidence,
-                ),
+            Warning(
+                level=WarningLevel.YELLOW,
+                code=f"disconnect.{tag}",
+                message=message,
+                evidence=evidence,
+                countermeasures=_cms(ruleset, f"disconnect.{tag}"),
             )
         )
     return out

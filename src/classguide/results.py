@@ -89,7 +89,7 @@ def warning_sort_key(w: Warning) -> tuple[int, str, str, tuple[str, ...], bool, 
     The key is total over what a warning says, so the order never depends on the order in which
     rules ran (or plugins loaded).
     """
-    subjects = tuple(e.subject for e in w.evidence)
+    subjects = tuple([e.subject for e in w.evidence])
     return (-int(w.level), w.code, w.rule, subjects, w.predicted, w.message.zh, w.message.en)
 
 
