@@ -432,3 +432,18 @@ def test_entry_points_come_from_importlib_metadata(monkeypatch) -> None:
     monkeypatch.setattr(sys, "meta_path", [*sys.meta_path, Finder()])
     (ep,) = [ep for ep in loader.entry_points_in_group() if ep.name == "found"]
     assert (ep.value, ep.dist.version) == ("found_mod", "4.5")  # type: ignore[union-attr]
+
+
+def test_plugins_sharing_a_distribution_are_named_by_entry_point(write_module, install) -> None:
+    write_module("multi_a", GOOD.format(rid="rs-a"))
+    write_module(
+        "multi_b",
+        GOOD.format(rid="rs-b").replace('unit_type="organ"', 'unit_type="school"'),
+    )
+    install(FakeDistribution("classguide-multi", "2.1", {"a": "multi_a", "b": "multi_b"}))
+    guide = cg.Guide(strict=True)
+    assert guide.provenance("rs-a") == {"classguide-multi:a": "2.1"}
+    assert (
+        guide.explain(cg.Unit(id="s", name="s", unit_type="school", attributes={})).plugin
+        == "classguide-multi:b"
+    )

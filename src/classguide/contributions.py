@@ -108,7 +108,7 @@ def _gather(
 
 def _short(origin: PluginOrigin) -> str:
     if origin.distribution:
-        return f"{origin.distribution} {origin.version or '(no version)'}"
+        return f"{origin.provenance_key} {origin.version or '(no version)'}"
     return f"plugin {origin.name!r}"
 
 

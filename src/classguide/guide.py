@@ -14,9 +14,11 @@ import os
 import sys
 import types
 import warnings
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import attrs
 import pluggy
 
 from classguide import default_plugin, loader
@@ -110,6 +112,7 @@ class Guide:
                 given.append(plugin)
         for plugin, origin in zip(given, given_origins(given), strict=True):
             self._add(plugin, origin, failures)
+        self._mark_shared()
         found = collect(self._pm, self._origins, trace=self._trace)
         for name in found.broken:
             self._pm.unregister(name=name)
@@ -143,6 +146,13 @@ class Guide:
             return
         self._origins[origin.name] = origin
         self._objects[origin.name] = plugin
+
+    def _mark_shared(self) -> None:
+        """Plugins whose distribution ships other loaded plugins are named ``dist:name``."""
+        count = Counter(o.distribution for o in self._origins.values() if o.distribution)
+        for name, origin in self._origins.items():
+            if origin.distribution and count[origin.distribution] > 1:
+                self._origins[name] = attrs.evolve(origin, shared=True)
 
     def _report(self, failures: tuple[PluginFailure, ...], notes: list[str]) -> None:
         if self._strict and (failures or notes):
