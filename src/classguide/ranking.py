@@ -148,16 +148,7 @@ def rank(
     for k, ev in enumerate(items):
         if ev.complete and ev.score is not None:
             classes.setdefault(_class_key(ev, names), []).append(k)
-    out = [
-        attrs.evolve(
-            ev,
-            rank=None,
-            class_size=None,
-            percentile=None,
-            warnings=tuple(w for w in ev.warnings if not _is_interview(w)),
-        )
-        for ev in items
-    ]
+    places: dict[int, tuple[int, int, Warning | None]] = {}
     for key, members in classes.items():
         seen: dict[str, int] = {}
         for k in members:
@@ -184,9 +175,23 @@ def rank(
             s = scores[k]
             place = 1 + n - bisect.bisect_right(ordered, s)
             below = bisect.bisect_left(ordered, s)
-            ev = attrs.evolve(out[k], rank=place, class_size=n, percentile=percentile(place, n))
+            flag = None
             if ruleset is not None and place > 1 and below < bottom:
-                found = (*ev.warnings, _interview(ruleset, ev, place, n, below, bottom))
-                ev = attrs.evolve(ev, warnings=tuple(sorted(found, key=warning_sort_key)))
-            out[k] = ev
-    return out
+                flag = _interview(ruleset, items[k], place, n, below, bottom)
+            places[k] = (place, n, flag)
+    return [_ranked(ev, places.get(k)) for k, ev in enumerate(items)]
+
+
+def _ranked(ev: Evaluation, place: tuple[int, int, Warning | None] | None) -> Evaluation:
+    """``ev`` with its place set (or cleared) and its core interview warning replaced."""
+    warnings = ev.warnings
+    if any(_is_interview(w) for w in warnings):
+        warnings = tuple(w for w in warnings if not _is_interview(w))
+    if place is None:
+        return attrs.evolve(ev, rank=None, class_size=None, percentile=None, warnings=warnings)
+    rank_, n, flag = place
+    if flag is not None:
+        warnings = tuple(sorted((*warnings, flag), key=warning_sort_key))
+    return attrs.evolve(
+        ev, rank=rank_, class_size=n, percentile=percentile(rank_, n), warnings=warnings
+    )
