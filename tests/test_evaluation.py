@@ -63,7 +63,7 @@ def test_missing_renormalises_and_incomplete_is_not_graded() -> None:
     assert not incomplete.complete and incomplete.grade is None
     blue = [w for w in incomplete.warnings if w.code == "incomplete"]
     assert blue and blue[0].level is cg.WarningLevel.BLUE
-    assert [e.subject for e in blue[0].evidence] == ["study_hours"]
+    assert [e.subject for e in blue[0].evidence if e.relation == "missing"] == ["study_hours"]
 
 
 def test_unknown_observation_names_a_suggestion() -> None:

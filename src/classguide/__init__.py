@@ -6,21 +6,30 @@ The public API is what this module re-exports; everything else may move.
 
 from classguide._version import __version__
 from classguide.converter import from_json, to_json
+from classguide.countermeasures import COUNTERMEASURE_GROUPS
 from classguide.coupling import band_for, coordination, lag_type
+from classguide.diagnosis import LAG_LABELS, WarningRule, diagnose
+from classguide.disconnects import DISCONNECT_LABELS, disconnect_scores
 from classguide.errors import (
     AmbiguousRuleSetError,
     ClassguideError,
     ConversionError,
     EvaluationInputError,
     ExpressionError,
+    HistoryError,
     InputError,
     NoRuleSetError,
+    PeriodError,
     PluginConflictError,
     PluginError,
     PluginWarning,
     Problem,
+    RankingError,
     RuleSetError,
+    RuleSetMismatchError,
+    ScaffoldError,
     SelectionError,
+    WarningRuleError,
     WeightsError,
 )
 from classguide.evaluation import evaluate
@@ -28,6 +37,7 @@ from classguide.guide import Guide
 from classguide.hookspecs import WarningRuleSpec, hookimpl
 from classguide.model import AttributeSpec, Text, Unit, UnitType
 from classguide.plugininfo import PluginFailure, PluginInfo
+from classguide.ranking import rank
 from classguide.results import (
     Coordination,
     Evaluation,
@@ -37,6 +47,7 @@ from classguide.results import (
     Warning,
     WarningLevel,
 )
+from classguide.rulefiles import check_ruleset_file, dumps_ruleset, load_ruleset, loads_ruleset
 from classguide.ruleset import (
     AhpJudgement,
     AlertSettings,
@@ -52,9 +63,23 @@ from classguide.ruleset import (
     Veto,
 )
 from classguide.selection import Explanation, RuleSetCandidate
+from classguide.trends import (
+    Period,
+    parse_period,
+    period_key,
+    trend_run,
+    trend_warnings,
+    with_trends,
+)
+from classguide.validation import validate_ruleset
+from classguide.weights import AhpResult, ahp, combine, critic, entropy
 
 __all__ = [
+    "COUNTERMEASURE_GROUPS",
+    "DISCONNECT_LABELS",
+    "LAG_LABELS",
     "AhpJudgement",
+    "AhpResult",
     "AlertSettings",
     "AmbiguousRuleSetError",
     "AttributeSpec",
@@ -72,10 +97,13 @@ __all__ = [
     "GradeBand",
     "Group",
     "Guide",
+    "HistoryError",
     "Indicator",
     "IndicatorResult",
     "InputError",
     "NoRuleSetError",
+    "Period",
+    "PeriodError",
     "PluginConflictError",
     "PluginError",
     "PluginFailure",
@@ -83,9 +111,12 @@ __all__ = [
     "PluginWarning",
     "Problem",
     "Provenance",
+    "RankingError",
     "RuleSet",
     "RuleSetCandidate",
     "RuleSetError",
+    "RuleSetMismatchError",
+    "ScaffoldError",
     "SelectionError",
     "Source",
     "Text",
@@ -95,14 +126,33 @@ __all__ = [
     "Veto",
     "Warning",
     "WarningLevel",
+    "WarningRule",
+    "WarningRuleError",
     "WarningRuleSpec",
     "WeightsError",
     "__version__",
+    "ahp",
     "band_for",
+    "check_ruleset_file",
+    "combine",
     "coordination",
+    "critic",
+    "diagnose",
+    "disconnect_scores",
+    "dumps_ruleset",
+    "entropy",
     "evaluate",
     "from_json",
     "hookimpl",
     "lag_type",
+    "load_ruleset",
+    "loads_ruleset",
+    "parse_period",
+    "period_key",
+    "rank",
     "to_json",
+    "trend_run",
+    "trend_warnings",
+    "validate_ruleset",
+    "with_trends",
 ]

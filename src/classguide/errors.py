@@ -18,14 +18,20 @@ __all__ = [
     "ConversionError",
     "EvaluationInputError",
     "ExpressionError",
+    "HistoryError",
     "InputError",
     "NoRuleSetError",
+    "PeriodError",
     "PluginConflictError",
     "PluginError",
     "PluginWarning",
     "Problem",
+    "RankingError",
     "RuleSetError",
+    "RuleSetMismatchError",
+    "ScaffoldError",
     "SelectionError",
+    "WarningRuleError",
     "WeightsError",
 ]
 
@@ -54,7 +60,8 @@ class Problem:
 
     ``severity`` is ``"error"`` or ``"warning"``; ``path`` is a rule-set path such as
     ``indicators[3].weight``; ``file`` and ``line`` are set when the rule set came from a file
-    (``line`` only where the format allows).
+    (``line`` only where the format allows); ``code`` names the check (``"weights-sum"``,
+    ``"duplicate-id"``, ...; see ``docs/rulefiles.md``) for programs that filter problems.
     """
 
     path: str
@@ -62,6 +69,7 @@ class Problem:
     severity: str = "error"
     file: str | None = None
     line: int | None = None
+    code: str | None = None
 
     def __str__(self) -> str:
         where = self.file or ""
@@ -133,6 +141,40 @@ class PluginConflictError(PluginError):
     """Two plugins contribute the same id; the message names both distributions."""
 
 
+class WarningRuleError(PluginError):
+    """A warning rule (a plugin's) raised, or returned something that is not a ``Warning``.
+
+    ``.rule`` is the rule's name as registered (it names the plugin); the message also names
+    the unit and the rule set, and the original exception is chained as ``__cause__``.
+    """
+
+    def __init__(self, message: str, *, rule: str) -> None:
+        self.rule = rule
+        super().__init__(message)
+
+
+class RuleSetMismatchError(ClassguideError, ValueError):
+    """An evaluation was paired with a rule set other than the one that produced it."""
+
+
+class HistoryError(ClassguideError, ValueError):
+    """A unit's history of evaluations does not fit (another unit, a repeated or later period,
+    no period); the message names the unit and the periods."""
+
+
+class PeriodError(HistoryError):
+    """A period string classguide cannot place in time; the message lists the accepted forms."""
+
+
+class RankingError(ClassguideError, ValueError):
+    """Evaluations cannot be ranked as given (a unit twice in a class, a missing attribute or
+    rule set); the message names the unit and the class."""
+
+
 class PluginWarning(UserWarning):
     """A plugin could not be loaded (outside strict mode), or a plugin name in an environment
     variable matches nothing; issued through :mod:`warnings`."""
+
+
+class ScaffoldError(ClassguideError, ValueError):
+    """``classguide new-plugin`` cannot scaffold as asked (bad name, existing folder, ...)."""

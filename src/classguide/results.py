@@ -83,9 +83,14 @@ class Warning:
     rule: str = "core"
 
 
-def warning_sort_key(w: Warning) -> tuple[int, str, str]:
-    """Most severe first, then by code and rule: a deterministic order."""
-    return (-int(w.level), w.code, w.rule)
+def warning_sort_key(w: Warning) -> tuple[int, str, str, tuple[str, ...], bool, str, str]:
+    """Most severe first, then by code, rule, evidence subjects, ``predicted`` and message.
+
+    The key is total over what a warning says, so the order never depends on the order in which
+    rules ran (or plugins loaded).
+    """
+    subjects = tuple([e.subject for e in w.evidence])
+    return (-int(w.level), w.code, w.rule, subjects, w.predicted, w.message.zh, w.message.en)
 
 
 @attrs.frozen(kw_only=True)
