@@ -65,9 +65,9 @@ def _timed(fn: Callable[[], object], repeat: int) -> list[float]:
 def _setup(method: str, n: int, x: np.ndarray, workdir: Path) -> Callable[[], object]:
     if method == "evaluate_table":
         import pyarrow as pa
+        from single_unit import make_ruleset
 
         from classguide.batch import evaluate_table
-        from single_unit import make_ruleset
 
         rs = make_ruleset()
         ids = pa.array([f"u{i}" for i in range(n)])
@@ -90,7 +90,6 @@ def _setup(method: str, n: int, x: np.ndarray, workdir: Path) -> Callable[[], ob
         return lambda: numpy_pipeline(x, cls)
     if method == "polars":
         import polars as pl
-
         from pipelines import polars_pipeline
 
         frame = pl.DataFrame({f"x{k}": x[:, k] for k in range(N_IND)}).with_columns(
@@ -116,7 +115,6 @@ def _setup(method: str, n: int, x: np.ndarray, workdir: Path) -> Callable[[], ob
 def _setup_stream(n: int, x: np.ndarray, workdir: Path) -> Callable[[], object]:
     import pyarrow as pa
     import pyarrow.csv as pacsv
-
     from classguide.streaming import stream_evaluate
     from single_unit import make_ruleset
 
@@ -219,7 +217,9 @@ def report(results: list[dict[str, Any]], sizes: list[int], load: tuple[float, f
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--sizes", default="100000,1000000,5200000")
     parser.add_argument("--methods", default=",".join(METHODS))
     parser.add_argument("--repeat", type=int, default=3)

@@ -54,6 +54,8 @@ def batch_rulesets(draw: st.DrawFn, rid: str = "random") -> cg.RuleSet:
         weights=cg.CompositeWeights(party=wp, business=1.0 - wp),
         lag_threshold=draw(st.sampled_from([0.1, 0.05, 0.2])),
         alerts=cg.AlertSettings(
+            bottom_n=draw(st.sampled_from([None, None, 1, 3])),
+            bottom_share=draw(st.sampled_from([None, None, 0.1, 0.5])),
             lag_gap=draw(st.sampled_from([0.2, 0.1, 0.3])),
             disconnect_threshold=draw(st.sampled_from([60.0, 70.0, 50.0])),
             orange_at_or_below=draw(st.sampled_from(["near_imbalance", "barely_coordinated"])),

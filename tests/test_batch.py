@@ -17,6 +17,7 @@ import classguide as cg
 from batch_strategies import batch_rulesets, populations
 from classguide.batch import evaluate_columns, evaluate_table
 from classguide.demo import example_ruleset, example_units
+from fake_plugins import TEXT, RecordsPlugin, ruleset
 
 Population = Sequence[tuple[cg.Unit, dict[str, object]]]
 
@@ -68,6 +69,7 @@ def long_table(pop: Population) -> pa.Table:
 
 #: Warnings whose first evidence names what they are about (an indicator, the lagging side).
 SUBJECTS = ("veto", "floor", "lag")
+PLACES = ("rank", "class_size", "percentile")
 
 
 def warning_set(ev: cg.Evaluation) -> Counter[tuple[str, str, str]]:
@@ -111,6 +113,7 @@ def assert_same(table: pa.Table, evs: Sequence[cg.Evaluation]) -> None:
             for w in row["warnings"]
         )
         assert got_set == warning_set(ev)
+        assert tuple(row[k] for k in PLACES) == tuple(getattr(ev, k) for k in PLACES)
         for iid, res in ev.indicators.items():
             got = row[f"score.{iid}"]
             assert (got is None) == (res.score is None)
@@ -118,27 +121,12 @@ def assert_same(table: pa.Table, evs: Sequence[cg.Evaluation]) -> None:
                 assert abs(got - res.score) <= 1e-9
 
 
-def expected_ranks(evs: Sequence[cg.Evaluation]) -> list[int | None]:
-    out: list[int | None] = []
-    for ev in evs:
-        if not ev.complete or ev.score is None:
-            out.append(None)
-            continue
-        peers = [
-            e.score
-            for e in evs
-            if e.complete and e.ruleset_id == ev.ruleset_id and e.score is not None
-        ]
-        out.append(1 + sum(1 for s in peers if s > ev.score))
-    return out
-
-
 @settings(max_examples=150, deadline=None)
 @given(st.data())
 def test_table_equals_single_unit_path(data: st.DataObject) -> None:
     rs = data.draw(batch_rulesets())
     pop = data.draw(populations(rs))
-    evs = [cg.evaluate(rs, u, obs, period="2025") for u, obs in pop]
+    evs = cg.rank([cg.evaluate(rs, u, obs, period="2025") for u, obs in pop], rulesets=[rs])
     table = evaluate_table(
         rs,
         units_table(pop),
@@ -149,7 +137,6 @@ def test_table_equals_single_unit_path(data: st.DataObject) -> None:
         block=data.draw(st.sampled_from([3, 7, 4096])),
     )
     assert_same(table, evs)
-    assert table.column("rank").to_pylist() == expected_ranks(evs)
 
 
 @settings(max_examples=60, deadline=None)
@@ -166,6 +153,7 @@ def renamed(rs: cg.RuleSet, prefix: str) -> cg.RuleSet:
     """``rs`` with every indicator id prefixed (two rule sets sharing one wide table)."""
     return attrs.evolve(
         rs,
+        version="2",
         indicators=tuple(attrs.evolve(i, id=prefix + i.id) for i in rs.indicators),
         adjustments=tuple(attrs.evolve(a, indicator=prefix + a.indicator) for a in rs.adjustments),
     )
@@ -200,7 +188,7 @@ def test_units_grouped_by_lock_and_ranked_within_it(data: st.DataObject) -> None
     ]
     if not pop:
         return
-    evs = [cg.evaluate(guide.ruleset_for(u), u, o) for u, o in pop]
+    evs = cg.rank([cg.evaluate(guide.ruleset_for(u), u, o) for u, o in pop], rulesets=[a, b])
     guide.calls = 0
     table = evaluate_table(
         guide, units_table(pop), wide_table(pop, [a, b]), indicator_scores=False, warnings=True
@@ -214,7 +202,7 @@ def test_units_grouped_by_lock_and_ranked_within_it(data: st.DataObject) -> None
         assert row["grade"] == ev.grade and row["band"] == ev.band and row["lag"] == ev.lag
         assert row["score"] is None or abs(row["score"] - ev.score) <= 1e-9  # type: ignore[operator]
         assert row["warning_count"] == len(ev.warnings)
-    assert table.column("rank").to_pylist() == expected_ranks(evs)
+        assert tuple(row[k] for k in PLACES) == tuple(getattr(ev, k) for k in PLACES)
 
 
 def test_example_units_pandas_and_polars_inputs_agree() -> None:
@@ -286,3 +274,94 @@ def test_table_problems_are_input_errors() -> None:
     )
     with pytest.raises(cg.InputError, match="unknown grade label"):
         evaluate_table(rs, units, labels)
+
+
+# --- through a Guide: plugin rule sets, plugin warning rules and observation checks ------------
+
+
+def low_party(ruleset: cg.RuleSet, draft: cg.Evaluation) -> list[cg.Warning]:
+    """A plugin rule: orange when P < 50."""
+    if draft.party is not None and draft.party < 50:
+        return [cg.Warning(level=cg.WarningLevel.ORANGE, code="test.low_party", message=TEXT)]
+    return []
+
+
+class Checker:
+    """A plugin observation check that refuses p1 = 0.999 (and counts its calls)."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    @cg.hookimpl
+    def classguide_check_observations(self, unit, observations):  # type: ignore[no-untyped-def]
+        self.calls += 1
+        return ["p1 = 0.999 is implausible"] if observations.get("p1") == 0.999 else []
+
+
+def plugin_guide(checker: Checker | None = None) -> cg.Guide:
+    spec = cg.WarningRuleSpec(id="test.low_party", name=TEXT, rule=low_party)
+    county = attrs.evolve(ruleset("county", selector={"level": ("county",)}))
+    county = attrs.evolve(county, alerts=cg.AlertSettings(bottom_n=2))
+    records = RecordsPlugin(rulesets=(county, ruleset("other")), rules=(spec,))
+    return cg.Guide(plugins=[records] + ([checker] if checker else []), autoload=False, strict=True)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_guide_table_equals_guide_evaluate_with_plugin_rules(data: st.DataObject) -> None:
+    guide = plugin_guide()
+    n = data.draw(st.integers(1, 12))
+    pop = []
+    for k in range(n):
+        unit = cg.Unit(
+            id=f"u{k}",
+            name=f"=单位{k}",
+            unit_type="organ",
+            attributes={
+                "level": data.draw(st.sampled_from(["county", "municipal"])),
+                "foundation": data.draw(st.sampled_from(["weak", "standard"])),
+            },
+        )
+        obs = {
+            key: data.draw(st.one_of(st.none(), st.floats(0.0, 1.0), st.sampled_from([0.6, 1.0])))
+            for key in ("p1", "b1")
+        }
+        pop.append((unit, {k2: v for k2, v in obs.items() if v is not None}))
+    evs = cg.rank(
+        [guide.evaluate(u, o, period="2025") for u, o in pop], rulesets=guide.rulesets.values()
+    )
+    table = guide.evaluate_table(
+        units_table(pop),
+        wide_table(pop, list(guide.rulesets.values())),
+        period="2025",
+        indicator_scores=True,
+        warnings=True,
+    )
+    assert_same(table, evs)
+
+
+def test_guide_table_runs_observation_checks_per_unit() -> None:
+    checker = Checker()
+    guide = plugin_guide(checker)
+    pop = [
+        (cg.Unit(id=f"u{k}", name="单位", unit_type="organ", attributes={"level": "county",
+                 "foundation": "weak"}), {"p1": 0.5, "b1": 0.7})
+        for k in range(5)
+    ]  # fmt: skip
+    guide.evaluate_table(units_table(pop), wide_table(pop, list(guide.rulesets.values())))
+    assert checker.calls == 5
+    pop[3] = (pop[3][0], {"p1": 0.999, "b1": 0.7})
+    with pytest.raises(cg.EvaluationInputError, match="implausible"):
+        guide.evaluate_table(units_table(pop), wide_table(pop, list(guide.rulesets.values())))
+
+
+def test_guide_table_unit_that_fits_no_type_is_reported() -> None:
+    guide = plugin_guide()
+    pop = [
+        (cg.Unit(id="a", name="甲", unit_type="organ", attributes={"level": "county",
+                 "foundation": "weak"}), {"p1": 0.5}),
+        (cg.Unit(id="b", name="乙", unit_type="organ", attributes={"level": "galactic",
+                 "foundation": "weak"}), {"p1": 0.5}),
+    ]  # fmt: skip
+    with pytest.raises(cg.InputError, match=r"(?s)1 unit\(s\) like 'b'.*galactic"):
+        guide.evaluate_table(units_table(pop), wide_table(pop, list(guide.rulesets.values())))

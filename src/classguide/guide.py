@@ -15,7 +15,7 @@ import sys
 import types
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -369,6 +369,57 @@ class Guide:
             rules=rules,
             plugins=self._provenance_for[ruleset.id],
         )
+
+    def evaluate_table(
+        self,
+        units: Any,
+        observations: Any,
+        *,
+        period: str | None = None,
+        indicator_scores: bool = False,
+        warnings: bool = False,
+    ) -> Any:
+        """Evaluate a whole population at once; a pyarrow Table, one row per unit.
+
+        ``units`` (``unit_id``, ``name``, ``unit_type``, one column per attribute) and
+        ``observations`` (wide, or long ``unit_id, indicator_id, value``) are pyarrow Tables or
+        pandas / polars DataFrames. Units sharing type and attributes are checked and resolved
+        once; each rule set is one NumPy pass. The numbers, grades, bands, lags and warnings are
+        those :meth:`evaluate` gives each unit, ranked within class as :func:`classguide.rank`
+        ranks. See :func:`classguide.batch.evaluate_table` and ``docs/batch.md``.
+        """
+        from classguide.batch.tables import evaluate_table
+
+        return evaluate_table(
+            self,
+            units,
+            observations,
+            period=period,
+            indicator_scores=indicator_scores,
+            warnings=warnings,
+        )
+
+    def _batch_parts(
+        self,
+    ) -> tuple[
+        Callable[[Unit], RuleSet],
+        Callable[[RuleSet], tuple[tuple[str, WarningRule], ...]],
+        Callable[[Unit, RuleSet, Mapping[str, object]], None] | None,
+    ]:
+        """What the columnar path needs: lock per unit group (type check included), the plugin
+        warning rules of a rule set, and the plugins' observation check (``None`` if none)."""
+
+        def resolve(unit: Unit) -> RuleSet:
+            key = unit.key()
+            ready = self._ready.get(key)
+            return (ready if ready is not None else self._prepare(unit, key))[0]
+
+        def check(unit: Unit, ruleset: RuleSet, observations: Mapping[str, object]) -> None:
+            check_observations(
+                self._checkers, self._origins, unit, ruleset, observations, trace=self._trace
+            )
+
+        return resolve, lambda rs: self._rules_for[rs.id], check if self._checkers else None
 
     def __repr__(self) -> str:
         return (

@@ -69,7 +69,11 @@ class BlockWarnings:
         complete: Bool,
         tags: Sequence[F64],
     ) -> list[Bool | None]:
-        """One mask per source of ``cp.sources`` (``None``: that source cannot fire here)."""
+        """One mask per source of ``cp.sources`` (``None``: that source cannot fire here).
+
+        ``gap`` is (P − B) / 100 as the lag rule computes it; ``cp.lag_gap`` and
+        ``cp.disconnect_threshold`` already allow :data:`~classguide.diagnosis.TOLERANCE`.
+        """
         band_level = np.array([*cp.band_levels, 0], dtype=np.int8)[band]
         with np.errstate(invalid="ignore"):
             lagging = present & ~(np.abs(gap) < cp.lag_gap)

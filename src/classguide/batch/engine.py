@@ -192,7 +192,13 @@ def _inner_cuts(limits: Sequence[tuple[float, float]]) -> list[float]:
 
 
 def _near(
-    cp: ColumnPlan, score: F64, degree: F64, gap: F64, tags: list[F64], product: F64 | None
+    cp: ColumnPlan,
+    score: F64,
+    degree: F64,
+    gap: F64,
+    tags: list[F64],
+    product: F64 | None,
+    lag_gap: F64 | None = None,
 ) -> Bool:
     """Rows whose outcome a last-bit difference could change: S, D, the gap or a disconnect
     score within :data:`NEAR` of a cut-off, or a sub-system so close to 0 (U1·U2 < 1e-8) that
@@ -204,7 +210,8 @@ def _near(
     checks = [
         (score, _inner_cuts(cp.grade_bands)),
         (degree, _inner_cuts(cp.band_limits)),
-        (gap, [cp.lag_threshold, -cp.lag_threshold, cp.lag_gap, -cp.lag_gap]),
+        (gap, [cp.lag_threshold, -cp.lag_threshold]),
+        *(((lag_gap, [cp.lag_gap, -cp.lag_gap]),) if lag_gap is not None else ()),
         *((t, [cp.disconnect_threshold]) for t in tags),
     ]
     with np.errstate(invalid="ignore"):
@@ -279,7 +286,11 @@ def _compute(
             np.maximum(grade, np.where(viol, np.int8(cap), np.int8(-1)), out=grade)
     np.copyto(grade, np.int8(-1), where=~complete)
     tags = [disconnect_values(parts, scores, missing, size) for _, parts in cp.disconnects]
-    masks = BlockWarnings.masks(cp, viols, band, present, gap, complete, tags)
+    if cp.alert_error is not None and present.any():
+        raise cp.alert_error
+    with np.errstate(invalid="ignore"):
+        lag_gap = (party - business) / 100.0  # as lag_rule computes it
+    masks = BlockWarnings.masks(cp, viols, band, present, lag_gap, complete, tags)
     values: dict[str, NDArray[np.generic]] = dict(
         party=party, business=business, score=score, coupling=d["coupling"],
         development=d["development"], degree=degree, band=band, lag=lag, grade=grade,
@@ -289,7 +300,7 @@ def _compute(
     if not exact:
         with np.errstate(invalid="ignore"):
             product = (party / 100.0) * (business / 100.0)
-        near = _near(cp, score, degree, gap, tags, product)
+        near = _near(cp, score, degree, gap, tags, product, lag_gap)
     return _Block(values=values, scores=scores, nodes=nodes, masks=masks, near=near)
 
 

@@ -20,7 +20,8 @@ from numpy.typing import NDArray
 from classguide.batch.engine import ColumnResult
 from classguide.batch.locks import Locks
 from classguide.batch.plan import LAGS
-from classguide.batch.ranking import competition_ranks, percentiles
+from classguide.batch.ranking import DIGITS, competition, percentiles
+from classguide.ranking import bottom_count
 from classguide.results import Warning, WarningLevel
 
 __all__ = ["LEVELS", "RESULT_COLUMNS", "Assembler"]
@@ -95,6 +96,7 @@ class Assembler:
         self.level = np.zeros(n, dtype=np.int8)
         self.rank = np.zeros(n, dtype=np.int64)
         self.size = np.zeros(n, dtype=np.int64)
+        self.interviews: list[NDArray[np.int64]] = []
         self.bands = _Codes()
         self.grades = _Codes()
         self.keep_scores = indicator_scores
@@ -124,10 +126,6 @@ class Assembler:
         self._put("grade", rows, self.grades.lut(cp.grade_ids)[res.grade])
         self._put("lag", rows, res.lag)
         self._put("complete", rows, res.complete)
-        ranks, size = competition_ranks(res.score, res.complete)
-        self._put("rank", rows, ranks)
-        self._put("size", rows, np.where(ranks > 0, size, 0))
-        self._put("percentile", rows, percentiles(ranks, size))
         count = res.warning_count
         level = res.max_level
         if extra:
@@ -189,8 +187,46 @@ class Assembler:
         )
         return pa.ListArray.from_arrays(pa.array(offsets), values)
 
+    def _rank(self) -> None:
+        """Rank each class (rule set id and version) and flag the bottom of each class."""
+        rulesets = self.locks.rulesets
+        classes: dict[tuple[str, str], list[int]] = {}
+        for r, rs in enumerate(rulesets):
+            classes.setdefault((rs.id, rs.version), []).append(r)
+        lock = self.locks.lock
+        for members in classes.values():
+            in_class = self.complete.copy() if len(classes) == 1 else np.isin(lock, members)
+            if len(classes) > 1:
+                in_class &= self.complete
+            rows = np.flatnonzero(in_class)
+            n = int(rows.size)
+            if not n:
+                continue
+            ranks, below = competition(np.round(self.score[rows], DIGITS))
+            self.rank[rows] = ranks
+            self.size[rows] = n
+            self.percentile[rows] = percentiles(ranks, n)
+            k = bottom_count(rulesets[members[0]], n)
+            if k:
+                flagged = rows[(ranks > 1) & (below < k)]
+                self.interviews.append(flagged)
+                self.count[flagged] += 1
+                np.maximum(
+                    self.level,
+                    np.int8(WarningLevel.YELLOW),
+                    out=self.level,
+                    where=np.isin(np.arange(self.n), flagged),
+                )
+                if self.keep_warnings:
+                    m = len(flagged)
+                    self.entries.append(
+                        (flagged, np.full(m, int(WarningLevel.YELLOW), dtype=np.int8),
+                         ["interview"] * m, ["rank"] * m)
+                    )  # fmt: skip
+
     def table(self) -> pa.Table:
         """The result table (see the module docstring for its columns)."""
+        self._rank()
         locks = self.locks
         lock = locks.lock.astype(np.int16)
         cols: dict[str, pa.Array | pa.ChunkedArray] = {

@@ -13,6 +13,8 @@ import attrs
 
 from classguide.aggregation import BUSINESS, PARTY
 from classguide.batch.scales import Lines, lines_of
+from classguide.diagnosis import TOLERANCE, _alert_limits
+from classguide.errors import RuleSetError
 from classguide.plan import Plan, plan_for
 from classguide.results import WarningLevel
 from classguide.ruleset import DISCONNECTS, RuleSet
@@ -51,6 +53,7 @@ class ColumnPlan:
     completeness_threshold: float
     lag_gap: float
     disconnect_threshold: float
+    bottom: tuple[int | None, float | None]
     tiers: tuple[str, ...]
     tier_scales: tuple[tuple[Scale, ...], ...]
     tier_lines: tuple[tuple[Lines | None, ...], ...]
@@ -62,6 +65,7 @@ class ColumnPlan:
     band_ids: tuple[str, ...]
     band_limits: tuple[tuple[float, float], ...]
     band_levels: tuple[int, ...]
+    alert_error: RuleSetError | None
     veto_caps: tuple[tuple[int, int], ...]
     floor_levels: tuple[tuple[int, int], ...]
     disconnects: tuple[tuple[str, tuple[tuple[int, float], ...]], ...]
@@ -71,20 +75,18 @@ class ColumnPlan:
     has_geometric: bool
 
 
-def _band_levels(ruleset: RuleSet, order: list[str]) -> tuple[int, ...]:
+def _band_levels(ruleset: RuleSet, order: list[str]) -> tuple[tuple[int, ...], RuleSetError | None]:
+    """The coordination warning level of each band (0: none), as ``coordination_rule`` gives
+    it; and the error that rule raises (only once a unit has a band) for an unknown alert band."""
+    try:
+        limits = _alert_limits(ruleset, order)
+    except RuleSetError as exc:
+        return tuple(0 for _ in order), exc
     levels = []
-    alerts = ruleset.alerts
     for pos in range(len(order)):
-        level = 0
-        for lvl, limit in (
-            (WarningLevel.RED, alerts.red_at_or_below),
-            (WarningLevel.ORANGE, alerts.orange_at_or_below),
-        ):
-            if limit is not None and limit in order and pos <= order.index(limit):
-                level = int(lvl)
-                break
-        levels.append(level)
-    return tuple(levels)
+        hit = next((lvl for lvl, lim in limits if pos <= order.index(lim)), None)
+        levels.append(0 if hit is None else int(hit))
+    return tuple(levels), None
 
 
 def _sources(
@@ -166,7 +168,7 @@ def _compile(ruleset: RuleSet) -> ColumnPlan:
         for k in ks:
             total += tree.indicator_share[k]
         totals.append(total)
-    band_levels = _band_levels(ruleset, band_order)
+    band_levels, alert_error = _band_levels(ruleset, band_order)
     disconnects = tuple((t, tuple(v)) for t, v in sorted(tags.items()))
     return ColumnPlan(
         ruleset_id=ruleset.id,
@@ -174,8 +176,9 @@ def _compile(ruleset: RuleSet) -> ColumnPlan:
         plan=plan,
         lag_threshold=ruleset.lag_threshold,
         completeness_threshold=ruleset.completeness_threshold,
-        lag_gap=ruleset.alerts.lag_gap,
-        disconnect_threshold=ruleset.alerts.disconnect_threshold,
+        lag_gap=ruleset.alerts.lag_gap - TOLERANCE,
+        disconnect_threshold=ruleset.alerts.disconnect_threshold - TOLERANCE,
+        bottom=(ruleset.alerts.bottom_n, ruleset.alerts.bottom_share),
         tiers=tiers,
         tier_scales=tier_scales,
         tier_lines=tuple(tuple(lines_of(s) for s in scales) for scales in tier_scales),
@@ -189,6 +192,7 @@ def _compile(ruleset: RuleSet) -> ColumnPlan:
         root_indicators=(roots[0], roots[1]),
         root_totals=(totals[0], totals[1]),
         band_levels=band_levels,
+        alert_error=alert_error,
         veto_caps=veto_caps,
         floor_levels=floor_levels,
         disconnects=disconnects,

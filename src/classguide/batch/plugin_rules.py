@@ -1,17 +1,19 @@
-"""Plugin (extra) warning rules in the columnar path.
+"""Plugin warning rules and plugin observation checks in the columnar path.
 
-A plugin warning rule is a Python callable that reads a whole draft
-:class:`~classguide.Evaluation`, so it cannot be vectorised from outside. For a rule set that has
-such rules, each of its units is evaluated once more by :func:`classguide.evaluate` (the exact
-draft the single-unit path hands the rules) and the rules run on it; their warnings join the
-built-in ones in ``warning_count``, ``max_level`` and the ``warnings`` list. This costs about as
-much as the single-unit path (a few hundred microseconds per unit) and only for rule sets with
-plugin rules; rule sets without any stay fully columnar. Rules are never skipped.
+Both are Python callables that read one unit at a time (a whole draft
+:class:`~classguide.Evaluation`, or one unit's observations), so they cannot be vectorised from
+outside. For a rule set that has plugin warning rules, or when a plugin implements
+``classguide_check_observations``, each unit of that rule set is handed to them exactly as
+:meth:`classguide.Guide.evaluate` would: the checks see the unit's observations, the rules see
+the draft :func:`classguide.evaluate` makes; their warnings join the built-in ones in
+``warning_count``, ``max_level`` and the ``warnings`` list, and a failed check raises. This costs
+about as much as the single-unit path (a few hundred microseconds per unit), and only where such
+plugins are installed; everything else stays columnar. Nothing is skipped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import attrs
 import numpy as np
@@ -19,8 +21,9 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 from classguide.batch.locks import attribute_columns, unit_at
-from classguide.diagnosis import WarningRule
+from classguide.diagnosis import WarningRule, run_rule
 from classguide.evaluation import evaluate
+from classguide.model import Unit
 from classguide.plan import plan_for
 from classguide.results import Warning
 from classguide.ruleset import RuleSet
@@ -59,9 +62,14 @@ def _observations(
     return obs
 
 
+#: A plugin observation check: raises for a unit whose observations fail it.
+Check = Callable[[Unit, RuleSet, Mapping[str, object]], None]
+
+
 def run_plugin_rules(
     rs: RuleSet,
     rules: Sequence[tuple[str, WarningRule]],
+    check: Check | None,
     units: pa.Table,
     rows: NDArray[np.int64] | None,
     columns: Mapping[str, F64],
@@ -69,7 +77,8 @@ def run_plugin_rules(
     wide: pa.Table,
     period: str | None,
 ) -> list[tuple[int, Warning]]:
-    """``(row within the group, warning)`` for every warning the extra ``rules`` raise."""
+    """``(row within the group, warning)`` for every warning the plugin ``rules`` raise, after
+    ``check`` (if any) has passed every unit."""
     attributes = attribute_columns(units)
     n = units.num_rows if rows is None else len(rows)
     found: list[tuple[int, Warning]] = []
@@ -77,8 +86,11 @@ def run_plugin_rules(
         row = i if rows is None else int(rows[i])
         unit = unit_at(units, row, attributes)
         obs = _observations(rs, i, row, columns, inputs, wide)
+        if check is not None:
+            check(unit, rs, obs)
+        if not rules:
+            continue
         draft = attrs.evolve(evaluate(rs, unit, obs, period=period), warnings=())
         for name, rule in rules:
-            for w in rule(rs, draft):
-                found.append((i, w if w.rule != "core" else attrs.evolve(w, rule=name)))
+            found += [(i, w) for w in run_rule(name, rule, rs, draft)]
     return found

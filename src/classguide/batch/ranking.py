@@ -1,8 +1,10 @@
-"""Ranking within a class on columns: the definitions of :func:`classguide.rank`.
+"""Ranking within class on columns: the definitions of :func:`classguide.rank`.
 
-Units are compared only with units judged by the same lock (rule set); only complete
-evaluations are ranked; competition ranking on the composite score S, highest first, equal
-scores sharing a rank ("1224"). ``class_size`` is the number of ranked units.
+A class is the units judged by one rule set (same id and version; one period per table). Only
+complete evaluations are ranked. Rank is competition ranking on S rounded to 9 decimals, highest
+first (equal scores share a rank: 1, 2, 2, 4); percentile = 100·(n − rank)/(n − 1), 100 for a
+class of one; the bottom k = :func:`classguide.ranking.bottom_count` places — units with fewer
+than k units strictly below them, unless tied for first — get an ``interview`` warning.
 """
 
 from __future__ import annotations
@@ -10,34 +12,31 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["competition_ranks", "percentiles"]
+__all__ = ["DIGITS", "competition", "percentiles"]
+
+#: Scores are compared rounded to this many decimals (as :func:`classguide.rank` does).
+DIGITS = 9
 
 
-def competition_ranks(
-    score: NDArray[np.float64], ranked: NDArray[np.bool_]
-) -> tuple[NDArray[np.int64], int]:
-    """Rank of every row (0 where not ranked): 1 + the number of ranked rows scoring higher."""
-    rows = np.flatnonzero(ranked)
-    size = int(rows.size)
-    ranks = np.zeros(score.shape, dtype=np.int64)
-    if size:
-        values = score[rows]
-        order = np.argsort(-values)
-        ordered = values[order]
-        # A rank starts where the score changes; equal scores keep the first position's rank.
-        starts = np.r_[True, ordered[1:] != ordered[:-1]]
-        position = np.arange(1, size + 1, dtype=np.int64)
-        ranks[rows[order]] = np.maximum.accumulate(np.where(starts, position, 0))
-    return ranks, size
+def competition(values: NDArray[np.float64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Competition rank of each value (highest first) and how many values are strictly lower."""
+    n = values.size
+    order = np.argsort(-values)
+    ordered = values[order]
+    position = np.arange(n, dtype=np.int64)
+    starts = np.r_[True, ordered[1:] != ordered[:-1]] if n else np.zeros(0, dtype=np.bool_)
+    ends = np.r_[ordered[1:] != ordered[:-1], True] if n else np.zeros(0, dtype=np.bool_)
+    first = np.maximum.accumulate(np.where(starts, position, 0)) if n else position
+    last = np.minimum.accumulate(np.where(ends, position, n)[::-1])[::-1] if n else position
+    ranks = np.empty(n, dtype=np.int64)
+    below = np.empty(n, dtype=np.int64)
+    ranks[order] = first + 1
+    below[order] = n - 1 - last
+    return ranks, below
 
 
 def percentiles(ranks: NDArray[np.int64], size: int) -> NDArray[np.float64]:
-    """Percentile of each rank in a class of ``size``: the share of the others it is not
-    below, in percent (100 for the top, 0 for the bottom, 100 for a class of one)."""
-    out = np.full(ranks.shape, np.nan)
-    mask = ranks > 0
+    """100·(n − rank)/(n − 1) for each rank in a class of ``size`` (100 when it is alone)."""
     if size == 1:
-        out[mask] = 100.0
-    elif size > 1:
-        out[mask] = 100.0 * (size - ranks[mask]) / (size - 1)
-    return out
+        return np.full(ranks.shape, 100.0)
+    return 100.0 * (size - ranks) / (size - 1)

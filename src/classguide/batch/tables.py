@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol, runtime_checkable
 
+import attrs
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -28,13 +29,13 @@ from classguide.batch.inputs import (
 )
 from classguide.batch.locks import Locks, resolve_locks
 from classguide.batch.output import Assembler
-from classguide.batch.plugin_rules import run_plugin_rules
+from classguide.batch.plugin_rules import Check, run_plugin_rules
 from classguide.diagnosis import WarningRule
-from classguide.errors import InputError
+from classguide.errors import EvaluationInputError, InputError
 from classguide.model import Unit
 from classguide.ruleset import RuleSet
 
-__all__ = ["Rules", "evaluate_table", "prepare", "resolver_of"]
+__all__ = ["Rules", "Source", "evaluate_table", "prepare", "source_of"]
 
 NamedRules = Sequence[tuple[str, WarningRule]]
 #: Extra (plugin) warning rules: one sequence for every rule set, or a function of the rule set.
@@ -46,26 +47,41 @@ class _Resolves(Protocol):
     def ruleset_for(self, unit: Unit) -> RuleSet: ...
 
 
-def resolver_of(source: object) -> Callable[[Unit], RuleSet]:
-    """``source.ruleset_for`` for a guide; for one :class:`RuleSet`, that rule set for every
-    unit of its type."""
+@attrs.frozen(kw_only=True)
+class Source:
+    """Where locks, plugin rules and plugin checks come from (a Guide, or one rule set)."""
+
+    resolve: Callable[[Unit], RuleSet]
+    rules_for: Callable[[RuleSet], NamedRules]
+    check: Check | None = None
+
+
+def source_of(source: object, rules: Rules = ()) -> Source:
+    """The :class:`Source` of a :class:`~classguide.Guide`, a single :class:`RuleSet`, or any
+    object with ``ruleset_for(unit)``; ``rules`` are extra warning rules on top."""
+
+    def extra(rs: RuleSet) -> NamedRules:
+        return tuple(rules(rs) if callable(rules) else rules)
+
+    parts = getattr(source, "_batch_parts", None)
+    if parts is not None:
+        resolve, own, check = parts()
+        return Source(resolve=resolve, rules_for=lambda rs: (*own(rs), *extra(rs)), check=check)
     if isinstance(source, RuleSet):
         rs = source
 
         def one(unit: Unit) -> RuleSet:
             if unit.unit_type != rs.unit_type:
-                raise InputError(
-                    [
-                        f"unit {unit.id!r} is of type {unit.unit_type!r} but rule set {rs.id!r} is "
-                        f"for {rs.unit_type!r}"
-                    ]
+                raise EvaluationInputError(
+                    f"unit {unit.id!r} is of type {unit.unit_type!r} but rule set {rs.id!r} is "
+                    f"for {rs.unit_type!r}"
                 )
             return rs
 
-        return one
+        return Source(resolve=one, rules_for=extra)
     if isinstance(source, _Resolves):
-        return source.ruleset_for
-    raise TypeError(f"expected a RuleSet or a Guide, got {type(source).__name__}")
+        return Source(resolve=source.ruleset_for, rules_for=extra)
+    raise TypeError(f"expected a Guide or a RuleSet, got {type(source).__name__}")
 
 
 class _Ids(Sequence[object]):
@@ -227,10 +243,11 @@ def evaluate_table(
     Raises :class:`~classguide.InputError` listing what is wrong with the tables, and
     :class:`~classguide.EvaluationInputError` for a value outside its kind's range.
     """
+    src = source_of(source, rules)
     units_t = as_arrow(units, "units")
     ids = _unit_ids(units_t)
     wide, parse = _align(as_arrow(observations, "observations"), ids)
-    locks = resolve_locks(units_t, resolver_of(source))
+    locks = resolve_locks(units_t, src.resolve)
     if locks.errors:
         raise InputError(
             [
@@ -247,7 +264,7 @@ def evaluate_table(
         n = units_t.num_rows if rows is None else len(rows)
         row_ids = _Ids(ids, rows)
         columns, inputs = prepare(rs, wide, rows, parse, row_ids)
-        named = rules(rs) if callable(rules) else rules
+        named = src.rules_for(rs)
         res: ColumnResult = evaluate_columns(
             rs,
             columns,
@@ -260,7 +277,9 @@ def evaluate_table(
             keep_warnings=warnings,
         )
         extra = None
-        if named:
-            extra = run_plugin_rules(rs, named, units_t, rows, columns, inputs, wide, period)
+        if named or src.check is not None:
+            extra = run_plugin_rules(
+                rs, named, src.check, units_t, rows, columns, inputs, wide, period
+            )
         out.add(r, rows, res, extra)
     return out.table()
