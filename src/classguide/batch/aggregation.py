@@ -128,6 +128,10 @@ class FusedTree:
         self.tot = np.zeros((n_nodes, block))
         self.zero = np.zeros((n_nodes, block), dtype=np.bool_)
         self.tmp = np.empty(block)
+        # Rows where a geometric node has a child scoring below 1: there the geometric mean
+        # magnifies last-bit differences (a child of 1e-14 instead of 0 moves it by 1e-7), so
+        # the engine recomputes them exactly.
+        self.fragile = np.zeros(block, dtype=np.bool_)
         self.const = [0.0] * n_nodes
         self.flagged = [False] * n_nodes
         self.size = block
@@ -138,6 +142,7 @@ class FusedTree:
         self.acc[:, :size] = 0.0
         self.tot[:, :size] = 0.0
         self.zero[:, :size] = False
+        self.fragile[:size] = False
         self.const = [0.0] * len(self.const)
         self.flagged = [False] * len(self.flagged)
 
@@ -147,6 +152,7 @@ class FusedTree:
         with np.errstate(all="ignore"):
             if self.geometric[j]:
                 self.zero[j, :n] |= s <= 0.0
+                self.fragile[:n] |= s < 1.0
                 np.log(s, out=tmp)
                 tmp *= w
             else:

@@ -301,6 +301,8 @@ def _compute(
         with np.errstate(invalid="ignore"):
             product = (party / 100.0) * (business / 100.0)
         near = _near(cp, score, degree, gap, tags, product, lag_gap)
+        if ws is not None and cp.has_geometric:
+            near |= ws.tree.fragile[:size]
     return _Block(values=values, scores=scores, nodes=nodes, masks=masks, near=near)
 
 

@@ -10,7 +10,8 @@ Columns: ``unit_id``, ``ruleset_id``, ``ruleset_version``, (``period``), ``party
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -20,9 +21,10 @@ from numpy.typing import NDArray
 from classguide.batch.engine import ColumnResult
 from classguide.batch.locks import Locks
 from classguide.batch.plan import LAGS
-from classguide.batch.ranking import DIGITS, competition, percentiles
+from classguide.batch.ranking import rank_classes
 from classguide.ranking import bottom_count
 from classguide.results import Warning, WarningLevel
+from classguide.ruleset import RuleSet
 
 __all__ = ["LEVELS", "RESULT_COLUMNS", "Assembler"]
 
@@ -37,6 +39,24 @@ RESULT_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 _FLOATS = ("party", "business", "score", "coupling", "development", "degree")
+
+
+def class_codes(
+    rulesets: Sequence[RuleSet], lock: NDArray[np.int32]
+) -> tuple[NDArray[np.int64], list[Callable[[int], int]]]:
+    """Each unit's class (rule set id and version) as a code, and for each class how many of
+    its bottom places are interviewed (:func:`classguide.ranking.bottom_count` of its size)."""
+    index: dict[tuple[str, str], int] = {}
+    bottom: list[Callable[[int], int]] = []
+    of_lock = []
+    for rs in rulesets:
+        key = (rs.id, rs.version)
+        if key not in index:
+            index[key] = len(index)
+            bottom.append(functools.partial(bottom_count, rs))
+        of_lock.append(index[key])
+    classes = np.array([*of_lock, -1], dtype=np.int64)[lock]
+    return classes, bottom
 
 
 class _Codes:
@@ -189,44 +209,24 @@ class Assembler:
 
     def _rank(self) -> None:
         """Rank each class (rule set id and version) and flag the bottom of each class."""
-        rulesets = self.locks.rulesets
-        classes: dict[tuple[str, str], list[int]] = {}
-        for r, rs in enumerate(rulesets):
-            classes.setdefault((rs.id, rs.version), []).append(r)
-        lock = self.locks.lock
-        for members in classes.values():
-            in_class = self.complete.copy() if len(classes) == 1 else np.isin(lock, members)
-            if len(classes) > 1:
-                in_class &= self.complete
-            rows = np.flatnonzero(in_class)
-            n = int(rows.size)
-            if not n:
-                continue
-            ranks, below = competition(np.round(self.score[rows], DIGITS))
-            self.rank[rows] = ranks
-            self.size[rows] = n
-            self.percentile[rows] = percentiles(ranks, n)
-            k = bottom_count(rulesets[members[0]], n)
-            if k:
-                flagged = rows[(ranks > 1) & (below < k)]
-                self.interviews.append(flagged)
-                self.count[flagged] += 1
-                np.maximum(
-                    self.level,
-                    np.int8(WarningLevel.YELLOW),
-                    out=self.level,
-                    where=np.isin(np.arange(self.n), flagged),
-                )
-                if self.keep_warnings:
-                    m = len(flagged)
-                    self.entries.append(
-                        (flagged, np.full(m, int(WarningLevel.YELLOW), dtype=np.int8),
-                         ["interview"] * m, ["rank"] * m)
-                    )  # fmt: skip
+        classes, k = class_codes(self.locks.rulesets, self.locks.lock)
+        rank, size, pct, flagged = rank_classes(classes, self.score, self.complete, k)
+        self.rank, self.size, self.percentile = rank, size, pct
+        if flagged.size:
+            self.count[flagged] += 1
+            self.level[flagged] = np.maximum(self.level[flagged], np.int8(WarningLevel.YELLOW))
+            if self.keep_warnings:
+                m = len(flagged)
+                self.entries.append(
+                    (flagged, np.full(m, int(WarningLevel.YELLOW), dtype=np.int8),
+                     ["interview"] * m, ["rank"] * m)
+                )  # fmt: skip
 
-    def table(self) -> pa.Table:
-        """The result table (see the module docstring for its columns)."""
-        self._rank()
+    def table(self, *, rank: bool = True) -> pa.Table:
+        """The result table (see the module docstring for its columns); ``rank=False`` leaves
+        the ranking columns empty (a chunk of a stream, ranked when the stream ends)."""
+        if rank:
+            self._rank()
         locks = self.locks
         lock = locks.lock.astype(np.int16)
         cols: dict[str, pa.Array | pa.ChunkedArray] = {

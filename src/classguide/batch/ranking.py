@@ -9,10 +9,12 @@ than k units strictly below them, unless tied for first — get an ``interview``
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["DIGITS", "competition", "percentiles"]
+__all__ = ["DIGITS", "competition", "percentiles", "rank_classes"]
 
 #: Scores are compared rounded to this many decimals (as :func:`classguide.rank` does).
 DIGITS = 9
@@ -40,3 +42,34 @@ def percentiles(ranks: NDArray[np.int64], size: int) -> NDArray[np.float64]:
     if size == 1:
         return np.full(ranks.shape, 100.0)
     return 100.0 * (size - ranks) / (size - 1)
+
+
+def rank_classes(
+    classes: NDArray[np.int64],
+    score: NDArray[np.float64],
+    complete: NDArray[np.bool_],
+    bottom: Sequence[Callable[[int], int]],
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.int64]]:
+    """Rank, class size and percentile of every row (0 / 0 / NaN where not ranked), and the rows
+    at the bottom of their class (``bottom[c](size)`` places of class ``c`` are interviewed)."""
+    k = bottom
+    n = len(score)
+    rank = np.zeros(n, dtype=np.int64)
+    size = np.zeros(n, dtype=np.int64)
+    pct = np.full(n, np.nan)
+    flagged: list[NDArray[np.int64]] = []
+    ranked = complete & ~np.isnan(score)
+    for c in range(len(k)):
+        rows = np.flatnonzero(ranked & (classes == c)) if len(k) > 1 else np.flatnonzero(ranked)
+        m = int(rows.size)
+        if not m:
+            continue
+        ranks, below = competition(np.round(score[rows], DIGITS))
+        rank[rows] = ranks
+        size[rows] = m
+        pct[rows] = percentiles(ranks, m)
+        places = k[c](m)
+        if places:
+            flagged.append(rows[(ranks > 1) & (below < places)])
+    out = np.concatenate(flagged) if flagged else np.zeros(0, dtype=np.int64)
+    return rank, size, pct, np.sort(out)
