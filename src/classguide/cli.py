@@ -117,3 +117,80 @@ def new_plugin(
         raise click.ClickException(str(exc)) from None
     for line in describe(written, scaffold, name):
         click.echo(line)
+
+
+@main.command()
+@click.option(
+    "--units",
+    "units",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Units file: unit_id, name, unit_type and one column per attribute.",
+)
+@click.option(
+    "--observations",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Observations file: wide (unit_id + indicators) or long (unit_id, indicator_id, value).",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder for results.parquet, results.csv, quarantine.csv, summary.json.",
+)
+@click.option("--strict", is_flag=True, help="Any problem in the files is an error (exit 1).")
+@click.option("--period", default=None, help="The assessment period, e.g. 2025.")
+@click.option(
+    "--ruleset",
+    "ruleset_file",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="Evaluate every unit with this rule-set file instead of the installed plugins' rule sets.",
+)
+@click.option(
+    "--chunk-rows",
+    default=200_000,
+    show_default=True,
+    help="Observation rows read and evaluated at a time (bounds the memory).",
+)
+@click.option(
+    "--warnings",
+    "with_warnings",
+    is_flag=True,
+    help="Add the list of warnings of each unit to the results.",
+)
+@click.option("--no-progress", is_flag=True, help="No progress bar.")
+def evaluate(
+    units: str,
+    observations: str,
+    out: str,
+    strict: bool,
+    period: str | None,
+    ruleset_file: str | None,
+    chunk_rows: int,
+    with_warnings: bool,
+    no_progress: bool,
+) -> None:
+    """Evaluate units from files, in chunks, into results files (批量评价).
+
+    CSV (UTF-8, UTF-8 with BOM, GBK/GB18030), XLSX, Parquet and JSON are read. Rows with
+    problems are set aside to quarantine.csv with their reasons (or, with --strict, reported
+    and nothing is written); the counts always add up.
+    """
+    from classguide.streaming import run_evaluate_command
+
+    code = run_evaluate_command(
+        units=units,
+        observations=observations,
+        out=out,
+        strict=strict,
+        period=period,
+        ruleset_file=ruleset_file,
+        chunk_rows=chunk_rows,
+        warnings=with_warnings,
+        progress=not no_progress,
+        echo=click.echo,
+    )
+    if code:
+        raise SystemExit(code)

@@ -12,14 +12,26 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.typing import NDArray
 
-__all__ = ["duplicate_ids"]
+__all__ = ["duplicate_ids", "fingerprints"]
 
 _WIDTH = 64
 _MUL = np.uint64(0x9E3779B97F4A7C15)
 
 
+def fingerprints(arr: pa.Array) -> NDArray[np.uint64]:
+    """64-bit fingerprints of the strings of ``arr`` (nulls read as empty text)."""
+    arr = pc.fill_null(pc.cast(arr, pa.string()), "")
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    fast = _fingerprints(arr)
+    if fast is not None:
+        return fast
+    # some id is longer than 64 bytes: Python's string hash, one id at a time
+    return np.array([hash(x) for x in arr.to_pylist()], dtype=np.int64).view(np.uint64)
+
+
 def _fingerprints(arr: pa.Array) -> NDArray[np.uint64] | None:
-    """64-bit fingerprints of the strings of ``arr`` (no nulls), or ``None`` if one is long."""
+    """Vectorised fingerprints, or ``None`` if an id is longer than 64 bytes."""
     n = len(arr)
     bufs = arr.buffers()
     offsets = np.frombuffer(bufs[1], dtype=np.int32, count=n + 1, offset=arr.offset * 4)
@@ -50,12 +62,7 @@ def duplicate_ids(ids: pa.ChunkedArray | pa.Array, limit: int = 5) -> list[str]:
     """Up to ``limit`` ids that occur more than once in ``ids`` (text, no nulls)."""
     arr = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
     arr = pc.cast(arr, pa.string())
-    h = _fingerprints(arr) if len(arr) else np.zeros(0, np.uint64)
-    if h is None:
-        if pc.count_distinct(arr).as_py() == len(arr):
-            return []
-        counts = pc.value_counts(arr).to_pylist()
-        return [c["values"] for c in counts if c["counts"] > 1][:limit]
+    h = fingerprints(arr) if len(arr) else np.zeros(0, np.uint64)
     quick = np.sort(h)
     if not (quick[1:] == quick[:-1]).any():
         return []

@@ -33,6 +33,15 @@ __all__ = ["run_plugin_rules"]
 F64 = NDArray[np.float64]
 
 
+def _label(table: Mapping[str, float], score: float, wide: pa.Table, name: str, row: int) -> object:
+    """A grade indicator's label: from the observations' text, else the label of its score."""
+    if name in wide.column_names:
+        text = wide.column(name)[row].as_py()
+        if isinstance(text, str) and text.strip() in table:
+            return text.strip()
+    return next(label for label, s in table.items() if float(s) == score)
+
+
 def _observations(
     rs: RuleSet,
     i: int,
@@ -54,7 +63,7 @@ def _observations(
             continue
         kind = kinds[name]
         if kind == "grade":
-            obs[name] = wide.column(name)[row].as_py()
+            obs[name] = _label(plan.indicators[plan.index[name]].grades or {}, v, wide, name, row)
         elif kind == "boolean":
             obs[name] = bool(v)
         else:

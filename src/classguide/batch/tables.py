@@ -34,8 +34,17 @@ from classguide.diagnosis import WarningRule
 from classguide.errors import EvaluationInputError, InputError
 from classguide.model import Unit
 from classguide.ruleset import RuleSet
+from classguide.unittypes import BUILTIN_UNIT_TYPES
 
-__all__ = ["Rules", "Source", "evaluate_table", "prepare", "source_of"]
+__all__ = [
+    "Columns",
+    "Rules",
+    "Source",
+    "evaluate_groups",
+    "evaluate_table",
+    "prepare",
+    "source_of",
+]
 
 NamedRules = Sequence[tuple[str, WarningRule]]
 #: Extra (plugin) warning rules: one sequence for every rule set, or a function of the rule set.
@@ -70,12 +79,17 @@ def source_of(source: object, rules: Rules = ()) -> Source:
     if isinstance(source, RuleSet):
         rs = source
 
+        unit_type = {t.id: t for t in BUILTIN_UNIT_TYPES}.get(rs.unit_type)
+
         def one(unit: Unit) -> RuleSet:
             if unit.unit_type != rs.unit_type:
                 raise EvaluationInputError(
                     f"unit {unit.id!r} is of type {unit.unit_type!r} but rule set {rs.id!r} is "
                     f"for {rs.unit_type!r}"
                 )
+            problems = unit_type.check(unit) if unit_type is not None else []
+            if problems:
+                raise EvaluationInputError("; ".join(problems))
             return rs
 
         return Source(resolve=one, rules_for=extra)
@@ -190,7 +204,7 @@ def column_plan_keys(rs: RuleSet) -> frozenset[str]:
 
 def prepare(
     rs: RuleSet, wide: pa.Table, rows: NDArray[np.int64] | None, parse: bool, ids: Sequence[object]
-) -> tuple[dict[str, NDArray[np.float64]], dict[str, NDArray[np.float64]]]:
+) -> Columns:
     """Raw value columns and formula-input columns of ``rs`` for ``rows`` of ``wide``."""
     from classguide.plan import plan_for
 
@@ -257,13 +271,45 @@ def evaluate_table(
             message="units: no rule set for some units",
         )
     _check_columns(wide, locks)
+
+    def columns_for(rs: RuleSet, rows: NDArray[np.int64] | None) -> Columns:
+        return prepare(rs, wide, rows, parse, _Ids(ids, rows))
+
+    return evaluate_groups(
+        src, units_t, ids, locks, columns_for, wide,
+        period=period, indicator_scores=indicator_scores, warnings=warnings, block=block,
+    ).table()  # fmt: skip
+
+
+#: Raw value columns and formula-input columns of one rule set's rows.
+Columns = tuple[dict[str, NDArray[np.float64]], dict[str, NDArray[np.float64]]]
+
+
+def evaluate_groups(
+    src: Source,
+    units: pa.Table,
+    ids: pa.ChunkedArray,
+    locks: Locks,
+    columns_for: Callable[[RuleSet, NDArray[np.int64] | None], Columns],
+    labels: pa.Table,
+    *,
+    period: str | None,
+    indicator_scores: bool,
+    warnings: bool,
+    block: int = DEFAULT_BLOCK,
+) -> Assembler:
+    """One engine pass per rule set of ``locks``; the results collected (call ``.table()``).
+
+    ``columns_for(ruleset, rows)`` gives the rule set's value columns for those unit rows
+    (``None``: every row); ``labels`` is the observations table in the units' order, read only
+    for the grade labels plugin rules see.
+    """
     out = Assembler(ids, locks, period, indicator_scores=indicator_scores, warnings=warnings)
-    single = len(locks.rulesets) == 1
+    single = len(locks.rulesets) == 1 and bool((locks.lock == 0).all())
     for r, rs in enumerate(locks.rulesets):
         rows = None if single else np.flatnonzero(locks.lock == r).astype(np.int64)
-        n = units_t.num_rows if rows is None else len(rows)
-        row_ids = _Ids(ids, rows)
-        columns, inputs = prepare(rs, wide, rows, parse, row_ids)
+        n = units.num_rows if rows is None else len(rows)
+        columns, inputs = columns_for(rs, rows)
         named = src.rules_for(rs)
         res: ColumnResult = evaluate_columns(
             rs,
@@ -271,7 +317,7 @@ def evaluate_table(
             n,
             tiers=locks.tier if rows is None else locks.tier[rows],
             inputs=inputs,
-            unit_ids=row_ids,
+            unit_ids=_Ids(ids, rows),
             block=block,
             keep_scores=indicator_scores,
             keep_warnings=warnings,
@@ -279,7 +325,7 @@ def evaluate_table(
         extra = None
         if named or src.check is not None:
             extra = run_plugin_rules(
-                rs, named, src.check, units_t, rows, columns, inputs, wide, period
+                rs, named, src.check, units, rows, columns, inputs, labels, period
             )
         out.add(r, rows, res, extra)
-    return out.table()
+    return out
