@@ -243,6 +243,7 @@ def evaluate_table(
     indicator_scores: bool = False,
     warnings: bool = False,
     block: int = DEFAULT_BLOCK,
+    rank: bool = True,
 ) -> pa.Table:
     """Evaluate every unit of ``units`` from ``observations``; one result row per unit.
 
@@ -252,7 +253,8 @@ def evaluate_table(
     (``unit_id`` + one column per indicator) or long (``unit_id, indicator_id, value``).
     ``rules`` are extra (plugin) warning rules, run per unit of the rule sets they apply to.
     ``indicator_scores`` adds a ``score.<indicator>`` column per indicator; ``warnings`` adds a
-    ``warnings`` list column of ``{level, code, subject}``.
+    ``warnings`` list column of ``{level, code, subject}``. ``rank=False`` leaves ``rank``,
+    ``class_size`` and ``percentile`` empty (a part of a population, ranked later).
 
     Raises :class:`~classguide.InputError` listing what is wrong with the tables, and
     :class:`~classguide.EvaluationInputError` for a value outside its kind's range.
@@ -278,7 +280,7 @@ def evaluate_table(
     return evaluate_groups(
         src, units_t, ids, locks, columns_for, wide,
         period=period, indicator_scores=indicator_scores, warnings=warnings, block=block,
-    ).table()  # fmt: skip
+    ).table(rank=rank)  # fmt: skip
 
 
 #: Raw value columns and formula-input columns of one rule set's rows.

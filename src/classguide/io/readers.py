@@ -172,7 +172,12 @@ def _cell_text(value: object) -> str | None:
 
 
 def _xlsx_batches(path: Path, block_rows: int) -> Iterator[RawTable]:
-    import openpyxl
+    try:
+        import openpyxl
+    except ImportError:  # pragma: no cover - the test extra installs it
+        raise ValueError(
+            f"{path}: reading XLSX needs openpyxl: pip install 'classguide[xlsx]'"
+        ) from None
 
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
