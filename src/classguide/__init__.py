@@ -37,6 +37,7 @@ from classguide.guide import Guide
 from classguide.hookspecs import WarningRuleSpec, hookimpl
 from classguide.model import AttributeSpec, Text, Unit, UnitType
 from classguide.plugininfo import PluginFailure, PluginInfo
+from classguide.populations import evaluate_table
 from classguide.ranking import rank
 from classguide.results import (
     Coordination,
@@ -142,6 +143,7 @@ __all__ = [
     "dumps_ruleset",
     "entropy",
     "evaluate",
+    "evaluate_table",
     "from_json",
     "hookimpl",
     "lag_type",
