@@ -11,7 +11,8 @@ is its own. Times are medians of ``--repeat`` runs after the inputs are built. M
   completeness, P/B/S, C/T/D, band, lag, grade, vetoes, warnings, rank, percentile);
 * ``numpy`` — the straightforward NumPy pipeline of ``pipelines.py``;
 * ``polars`` — the same pipeline as polars expressions;
-* ``skcriteria`` — scikit-criteria's WeightedSumModel on the matrix;
+* ``skcriteria`` — scikit-criteria's WeightedSumModel on the matrix (building its
+  DecisionMatrix from the matrix included, as ``evaluate_table`` includes reading its tables);
 * ``pymcdm`` — pymcdm's WSM on the matrix;
 * ``stream`` — CSV → results through ``classguide evaluate``'s streaming path (units/s).
 """
@@ -100,8 +101,14 @@ def _setup(method: str, n: int, x: np.ndarray, workdir: Path) -> Callable[[], ob
         import skcriteria as skc
         from skcriteria.agg.simple import WeightedSumModel
 
-        dm = skc.mkdm(x, [max] * N_IND, weights=np.full(N_IND, 1 / N_IND))
-        return lambda: WeightedSumModel().evaluate(dm)
+        weights = np.full(N_IND, 1 / N_IND)
+
+        def skc_run() -> object:
+            # from the matrix, as evaluate_table goes from the tables: build its input, rank
+            dm = skc.mkdm(x, [max] * N_IND, weights=weights)
+            return WeightedSumModel().evaluate(dm)
+
+        return skc_run
     if method == "pymcdm":
         from pymcdm.methods import WSM
 

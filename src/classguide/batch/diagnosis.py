@@ -8,6 +8,7 @@ mask per block. Counting the masks gives ``warning_count``, the most severe trig
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 
 import numpy as np
@@ -58,6 +59,7 @@ class BlockWarnings:
         self._rows: list[NDArray[np.int64]] = []
         self._sources: list[NDArray[np.int32]] = []
         self._sources_of = [int(src.level) for src in cp.sources]
+        self._lock = threading.Lock()
 
     @staticmethod
     def masks(
@@ -122,8 +124,9 @@ class BlockWarnings:
                 if mask is not None:
                     stack[:, j] = mask
             rows, cols = np.nonzero(stack)
-            self._rows.append(rows.astype(np.int64) + a)
-            self._sources.append(cols.astype(np.int32))
+            with self._lock:  # blocks may finish in any order (threads)
+                self._rows.append(rows.astype(np.int64) + a)
+                self._sources.append(cols.astype(np.int32))
 
     def finish(
         self,
@@ -135,4 +138,5 @@ class BlockWarnings:
             return self.counts, self.levels, None, None
         rows = np.concatenate(self._rows) if self._rows else np.zeros(0, dtype=np.int64)
         srcs = np.concatenate(self._sources) if self._sources else np.zeros(0, dtype=np.int32)
-        return self.counts, self.levels, rows, srcs
+        order = np.argsort(rows, kind="stable")  # rows ascending; sources in order within a row
+        return self.counts, self.levels, rows[order], srcs[order]

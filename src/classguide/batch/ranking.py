@@ -20,21 +20,32 @@ __all__ = ["DIGITS", "competition", "percentiles", "rank_classes"]
 DIGITS = 9
 
 
-def competition(values: NDArray[np.float64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Competition rank of each value (highest first) and how many values are strictly lower."""
+def competition(
+    values: NDArray[np.float64], below: bool = True
+) -> tuple[NDArray[np.int64], NDArray[np.int64] | None]:
+    """Competition rank of each value (highest first) and, if ``below``, how many values are
+    strictly lower (``None`` otherwise)."""
     n = values.size
-    order = np.argsort(-values)
+    order = np.argsort(values)[::-1]  # descending; the order among equal values is irrelevant
     ordered = values[order]
+    changes = np.empty(n, dtype=np.bool_)
+    if n:
+        changes[0] = True
+        np.not_equal(ordered[1:], ordered[:-1], out=changes[1:])
     position = np.arange(n, dtype=np.int64)
-    starts = np.r_[True, ordered[1:] != ordered[:-1]] if n else np.zeros(0, dtype=np.bool_)
-    ends = np.r_[ordered[1:] != ordered[:-1], True] if n else np.zeros(0, dtype=np.bool_)
-    first = np.maximum.accumulate(np.where(starts, position, 0)) if n else position
-    last = np.minimum.accumulate(np.where(ends, position, n)[::-1])[::-1] if n else position
+    first = np.maximum.accumulate(np.where(changes, position, 0))
     ranks = np.empty(n, dtype=np.int64)
-    below = np.empty(n, dtype=np.int64)
     ranks[order] = first + 1
-    below[order] = n - 1 - last
-    return ranks, below
+    if not below:
+        return ranks, None
+    ends = np.empty(n, dtype=np.bool_)
+    if n:
+        ends[:-1] = changes[1:]
+        ends[-1] = True
+    last = np.minimum.accumulate(np.where(ends, position, n)[::-1])[::-1]
+    lower = np.empty(n, dtype=np.int64)
+    lower[order] = n - 1 - last
+    return ranks, lower
 
 
 def percentiles(ranks: NDArray[np.int64], size: int) -> NDArray[np.float64]:
@@ -64,12 +75,12 @@ def rank_classes(
         m = int(rows.size)
         if not m:
             continue
-        ranks, below = competition(np.round(score[rows], DIGITS))
+        places = k[c](m)
+        ranks, below = competition(np.round(score[rows], DIGITS), below=places > 0)
         rank[rows] = ranks
         size[rows] = m
         pct[rows] = percentiles(ranks, m)
-        places = k[c](m)
-        if places:
+        if below is not None:
             flagged.append(rows[(ranks > 1) & (below < places)])
     out = np.concatenate(flagged) if flagged else np.zeros(0, dtype=np.int64)
     return rank, size, pct, np.sort(out)
