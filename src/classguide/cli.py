@@ -100,3 +100,20 @@ def new_plugin(
         raise click.ClickException(str(exc)) from None
     for line in describe(written, scaffold, name):
         click.echo(line)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (for programs).")
+@click.option("--all", "show_all", is_flag=True, help="Include the core's built-in plugin.")
+def plugins(as_json: bool, show_all: bool) -> None:
+    """List installed plugins, what they contribute, and load failures (插件)."""
+    from classguide.pluginlist import run_plugins
+
+    code = run_plugins(
+        as_json=as_json,
+        show_all=show_all,
+        echo=click.echo,
+        echo_err=lambda text: click.echo(text, err=True),
+    )
+    if code:
+        raise SystemExit(code)
