@@ -307,18 +307,24 @@ def _ahp_placeholders(data: Any) -> set[tuple[str, int]]:
     groups = data.get("groups")
     if not isinstance(groups, list):
         return placeholders
-    named: set[str] = set()
+    named: set[object] = set()
+    judged: set[object] = set()
     for g in groups:
         judgement = g.get("ahp") if isinstance(g, dict) else None
-        children = judgement.get("children") if isinstance(judgement, dict) else None
+        if not isinstance(judgement, dict):
+            continue
+        judged.add(g.get("id"))
+        children = judgement.get("children")
         if isinstance(children, list):
             named.update(c for c in children if isinstance(c, str))
-    for field in ("groups", "indicators"):
+    for field, parent_key in (("groups", "parent"), ("indicators", "group")):
         items = data.get(field)
         if not isinstance(items, list):
             continue
         for k, item in enumerate(items):
-            if isinstance(item, dict) and item.get("id") in named and "weight" not in item:
+            if not isinstance(item, dict) or "weight" in item:
+                continue
+            if item.get("id") in named or item.get(parent_key) in judged:
                 item["weight"] = 1.0
                 placeholders.add((field, k))
     return placeholders
@@ -344,6 +350,7 @@ def apply_ahp(
     for k, i in enumerate(ruleset.indicators):
         index.setdefault(i.id, ("indicators", k))
     groups, indicators = list(ruleset.groups), list(ruleset.indicators)
+    unset = set(derived)
     nodes: dict[str, list[Any]] = {"groups": groups, "indicators": indicators}
     for gk, g in enumerate(ruleset.groups):
         if g.ahp is None:
@@ -390,6 +397,7 @@ def apply_ahp(
                 )
                 continue
             nodes[where[0]][where[1]] = attrs.evolve(node, weight=w)
+            unset.discard(where)
         stated = g.ahp
         if stated.cr is not None and abs(stated.cr - result.cr) > AHP_WEIGHT_TOLERANCE:
             problems.append(
@@ -416,6 +424,16 @@ def apply_ahp(
             )
         groups[gk] = attrs.evolve(
             groups[gk], ahp=attrs.evolve(stated, cr=result.cr, weights=result.weights)
+        )
+    for field, k in sorted(unset):
+        node = nodes[field][k]
+        problems.append(
+            Problem(
+                path=f"{field}[{k}].weight",
+                code="ahp-children",
+                message=f"{node.id!r} has no weight and no AHP matrix ranks it; give a weight "
+                "or list it in its group's ahp.children",
+            )
         )
     return attrs.evolve(ruleset, groups=groups, indicators=indicators), problems
 
