@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import classguide as cg
+from classguide.validation import STRUCTURAL
 from rulefile_cases import EXAMPLE, example, example_data, shipped_rule_files
 
 TOML_TEXT = EXAMPLE.read_text("utf-8")
@@ -379,3 +382,135 @@ def _fields(record: object) -> dict[str, object]:
     import attrs
 
     return attrs.asdict(record, recurse=False)  # type: ignore[arg-type]
+
+
+# --- fuzzing -------------------------------------------------------------------------------------
+
+JUNK = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**30), 10**30),
+    st.just(10**400),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=6),
+    st.sampled_from(["", "party", "ratio", "higher", "poor", "organisation", "0,3", "1/3"]),
+    st.lists(st.integers(-3, 3), max_size=3),
+    st.lists(st.lists(st.floats(-2, 10), max_size=3), max_size=3),
+    st.dictionaries(st.text(max_size=4), st.integers(), max_size=2),
+    st.integers(33, 120).map(lambda n: _nested(n)),
+)
+
+
+def _nested(depth: int) -> object:
+    value: object = 1
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def _paths(data: object, prefix: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    out = [prefix]
+    if isinstance(data, dict):
+        for key, value in data.items():
+            out += _paths(value, (*prefix, key))
+    elif isinstance(data, list):
+        for k, value in enumerate(data):
+            out += _paths(value, (*prefix, k))
+    return out
+
+
+def _get(data: object, path: tuple[object, ...]) -> object:
+    for part in path:
+        data = data[part]  # type: ignore[index]
+    return data
+
+
+@st.composite
+def mutated_documents(draw: st.DrawFn) -> dict[str, object]:
+    data = example_data()
+    for _ in range(draw(st.integers(0, 3))):
+        paths = _paths(data)[1:]
+        path = draw(st.sampled_from(paths))
+        parent = _get(data, path[:-1])
+        key = path[-1]
+        action = draw(
+            st.sampled_from(["replace", "replace", "delete", "extra", "duplicate", "scale"])
+        )
+        if action == "replace":
+            parent[key] = draw(JUNK)  # type: ignore[index]
+        elif action == "delete":
+            del parent[key]  # type: ignore[arg-type, union-attr]
+        elif action == "extra" and isinstance(parent, dict):
+            parent[draw(st.sampled_from(["weigth", "note", "id", "ahp"]))] = draw(JUNK)
+        elif action == "duplicate" and isinstance(parent, list):
+            parent.append(parent[key])  # type: ignore[index]
+        elif action == "scale" and isinstance(parent[key], float):  # type: ignore[index]
+            parent[key] *= draw(st.sampled_from([0.0, -1.0, 0.5, 2.0, 1e300]))  # type: ignore[index]
+    return data
+
+
+def _check_outcome(text: str | bytes, fmt: str) -> None:
+    """Either a rule set that validates (and evaluates), or RuleSetError — nothing else."""
+    try:
+        ruleset = cg.loads_ruleset(text, format=fmt, source=f"fuzz.{fmt}")
+    except cg.RuleSetError as exc:
+        error = exc
+    else:
+        _check_loaded(ruleset, text, fmt)
+        return
+    assert error.problems
+    assert str(error).count("\n") == len(error.problems)  # one line per problem
+    assert all(p.file == f"fuzz.{fmt}" for p in error.problems)
+
+
+def _check_loaded(ruleset: cg.RuleSet, text: str | bytes, fmt: str) -> None:
+    problems = cg.validate_ruleset(ruleset)
+    errors = [p for p in problems if p.severity == "error"]
+    assert not [p for p in errors if p.code in STRUCTURAL]
+    if errors:
+        with pytest.raises(cg.RuleSetError):
+            cg.loads_ruleset(text, format=fmt, validate=True)
+        return
+    assert cg.loads_ruleset(text, format=fmt, validate=True) == ruleset
+    unit = cg.Unit(id="u", name="u", unit_type=ruleset.unit_type, attributes={"foundation": "weak"})
+    evaluation = cg.evaluate(ruleset, unit, {})
+    assert evaluation.grade is None
+    assert cg.loads_ruleset(cg.dumps_ruleset(ruleset), format="json") == ruleset
+
+
+@settings(max_examples=150, deadline=None)
+@given(mutated_documents(), st.sampled_from(["json", "yaml"]))
+def test_fuzz_mutated_documents(data: dict[str, object], fmt: str) -> None:
+    if fmt == "json":
+        text = json.dumps(data, ensure_ascii=False)
+    else:
+        text = yaml.safe_dump(data, allow_unicode=True)
+    _check_outcome(text, fmt)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data(), st.sampled_from(["toml", "json", "yaml"]))
+def test_fuzz_corrupted_bytes(data: st.DataObject, fmt: str) -> None:
+    if fmt == "toml":
+        raw = TOML_TEXT.encode("utf-8")
+    elif fmt == "json":
+        raw = cg.dumps_ruleset(example()).encode("utf-8")
+    else:
+        raw = cg.dumps_ruleset(example(), format="yaml").encode("utf-8")
+    buffer = bytearray(raw)
+    for _ in range(data.draw(st.integers(1, 4))):
+        pos = data.draw(st.integers(0, len(buffer) - 1))
+        action = data.draw(st.sampled_from(["flip", "insert", "delete"]))
+        if action == "flip":
+            buffer[pos] = data.draw(st.integers(0, 255))
+        elif action == "insert":
+            buffer[pos:pos] = data.draw(st.binary(min_size=1, max_size=8))
+        else:
+            del buffer[pos : pos + data.draw(st.integers(1, 40))]
+    _check_outcome(bytes(buffer), fmt)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=200), st.sampled_from(["toml", "json", "yaml"]))
+def test_fuzz_arbitrary_text(text: str, fmt: str) -> None:
+    _check_outcome(text, fmt)
