@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 
@@ -514,3 +515,33 @@ def test_fuzz_corrupted_bytes(data: st.DataObject, fmt: str) -> None:
 @given(st.text(max_size=200), st.sampled_from(["toml", "json", "yaml"]))
 def test_fuzz_arbitrary_text(text: str, fmt: str) -> None:
     _check_outcome(text, fmt)
+
+
+# --- the annotated example of docs/rulefiles.md --------------------------------------------------
+
+
+def _doc_block(language: str, marker: str) -> str:
+    text = (EXAMPLE.parents[3] / "docs" / "rulefiles.md").read_text("utf-8")
+    blocks = text.split(f"```{language}\n")[1:]
+    return next(b.split("```")[0] for b in blocks if marker in b)
+
+
+def test_documented_example_loads_validates_and_evaluates() -> None:
+    ruleset = cg.loads_ruleset(_doc_block("toml", 'id = "example-school"'), validate=True)
+    assert cg.validate_ruleset(ruleset) == []
+    teaching = next(g for g in ruleset.groups if g.id == "teaching")
+    assert teaching.ahp is not None
+    assert teaching.ahp.weights == pytest.approx([0.5396, 0.1634, 0.2970], abs=1e-3)
+    literal = _doc_block("python", "observations = {").split("=", 1)[1]
+    observations = ast.literal_eval(literal)  # the docs' own dict literal
+    unit = cg.Unit(
+        id="s1",
+        name="一小",
+        unit_type="school",
+        attributes={"stage": "primary", "foundation": "weak"},
+    )
+    ev = cg.evaluate(ruleset, unit, observations)
+    assert ev.complete
+    assert ev.indicators["trained_share"].value == pytest.approx(0.9)
+    assert ev.grade in {"excellent", "qualified", "basic", "poor"}
+    assert cg.loads_ruleset(cg.dumps_ruleset(ruleset), format="json") == ruleset
