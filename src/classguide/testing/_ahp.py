@@ -16,6 +16,7 @@ SAATY_SCALE: tuple[float, ...] = tuple(
     sorted({float(k) for k in range(1, 10)} | {1.0 / k for k in range(2, 10)})
 )
 
+
 def consistency_ratio(matrix: Sequence[Sequence[float]]) -> float:
     """CR of ``matrix`` as :func:`classguide.weights.ahp` computes it (Saaty's RI; 0 for n ≤ 2)."""
     return ahp(matrix).cr
