@@ -17,13 +17,17 @@ from classguide.errors import (
     NoRuleSetError,
     PluginConflictError,
     PluginError,
+    PluginWarning,
     Problem,
     RuleSetError,
     SelectionError,
     WeightsError,
 )
 from classguide.evaluation import evaluate
+from classguide.guide import Guide
+from classguide.hookspecs import WarningRuleSpec, hookimpl
 from classguide.model import AttributeSpec, Text, Unit, UnitType
+from classguide.plugininfo import PluginFailure, PluginInfo
 from classguide.results import (
     Coordination,
     Evaluation,
@@ -47,6 +51,7 @@ from classguide.ruleset import (
     TierAdjustment,
     Veto,
 )
+from classguide.selection import Explanation, RuleSetCandidate
 
 __all__ = [
     "AhpJudgement",
@@ -62,18 +67,24 @@ __all__ = [
     "Evaluation",
     "EvaluationInputError",
     "Evidence",
+    "Explanation",
     "ExpressionError",
     "GradeBand",
     "Group",
+    "Guide",
     "Indicator",
     "IndicatorResult",
     "InputError",
     "NoRuleSetError",
     "PluginConflictError",
     "PluginError",
+    "PluginFailure",
+    "PluginInfo",
+    "PluginWarning",
     "Problem",
     "Provenance",
     "RuleSet",
+    "RuleSetCandidate",
     "RuleSetError",
     "SelectionError",
     "Source",
@@ -84,12 +95,14 @@ __all__ = [
     "Veto",
     "Warning",
     "WarningLevel",
+    "WarningRuleSpec",
     "WeightsError",
     "__version__",
     "band_for",
     "coordination",
     "evaluate",
     "from_json",
+    "hookimpl",
     "lag_type",
     "to_json",
 ]
