@@ -37,6 +37,7 @@ from classguide.results import (
     Warning,
     WarningLevel,
 )
+from classguide.rulefiles import check_ruleset_file, dumps_ruleset, load_ruleset, loads_ruleset
 from classguide.ruleset import (
     AhpJudgement,
     AlertSettings,
@@ -52,9 +53,12 @@ from classguide.ruleset import (
     Veto,
 )
 from classguide.selection import Explanation, RuleSetCandidate
+from classguide.validation import validate_ruleset
+from classguide.weights import AhpResult, ahp, combine, critic, entropy
 
 __all__ = [
     "AhpJudgement",
+    "AhpResult",
     "AlertSettings",
     "AmbiguousRuleSetError",
     "AttributeSpec",
@@ -98,11 +102,20 @@ __all__ = [
     "WarningRuleSpec",
     "WeightsError",
     "__version__",
+    "ahp",
     "band_for",
+    "check_ruleset_file",
+    "combine",
     "coordination",
+    "critic",
+    "dumps_ruleset",
+    "entropy",
     "evaluate",
     "from_json",
     "hookimpl",
     "lag_type",
+    "load_ruleset",
+    "loads_ruleset",
     "to_json",
+    "validate_ruleset",
 ]
