@@ -33,6 +33,7 @@ from classguide.results import (
     Warning,
     WarningLevel,
 )
+from classguide.rulefiles import check_ruleset_file, dumps_ruleset, load_ruleset, loads_ruleset
 from classguide.ruleset import (
     AhpJudgement,
     AlertSettings,
@@ -47,9 +48,12 @@ from classguide.ruleset import (
     TierAdjustment,
     Veto,
 )
+from classguide.validation import validate_ruleset
+from classguide.weights import AhpResult, ahp, combine, critic, entropy
 
 __all__ = [
     "AhpJudgement",
+    "AhpResult",
     "AlertSettings",
     "AmbiguousRuleSetError",
     "AttributeSpec",
@@ -86,10 +90,19 @@ __all__ = [
     "WarningLevel",
     "WeightsError",
     "__version__",
+    "ahp",
     "band_for",
+    "check_ruleset_file",
+    "combine",
     "coordination",
+    "critic",
+    "dumps_ruleset",
+    "entropy",
     "evaluate",
     "from_json",
     "lag_type",
+    "load_ruleset",
+    "loads_ruleset",
     "to_json",
+    "validate_ruleset",
 ]

@@ -25,3 +25,18 @@ def demo(lang: str) -> None:
     from classguide.demo import run_demo
 
     run_demo(lang=lang, echo=click.echo)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
+def validate(files: tuple[str, ...], as_json: bool) -> None:
+    """Check rule-set files (TOML, JSON, YAML) as a whole (校验规则文件).
+
+    Prints every error and warning with file, line and rule-set path; exits with status 1 when
+    any file has an error.
+    """
+    from classguide.rulefiles import run_validate
+
+    status = run_validate(files, as_json=as_json, echo=click.echo)
+    raise SystemExit(status)

@@ -53,7 +53,8 @@ class Problem:
 
     ``severity`` is ``"error"`` or ``"warning"``; ``path`` is a rule-set path such as
     ``indicators[3].weight``; ``file`` and ``line`` are set when the rule set came from a file
-    (``line`` only where the format allows).
+    (``line`` only where the format allows); ``code`` names the check (``"weights-sum"``,
+    ``"duplicate-id"``, ...; see ``docs/rulefiles.md``) for programs that filter problems.
     """
 
     path: str
@@ -61,6 +62,7 @@ class Problem:
     severity: str = "error"
     file: str | None = None
     line: int | None = None
+    code: str | None = None
 
     def __str__(self) -> str:
         where = self.file or ""
