@@ -19,12 +19,31 @@ def main() -> None:
 
 
 @main.command()
+@click.option(
+    "--size",
+    type=click.IntRange(min=1),
+    default=1000,
+    show_default=True,
+    help="Number of sample units.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the sample.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, writable=True),
+    default="classguide-demo",
+    show_default=True,
+    help="Folder for results.csv and results.json.",
+)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
-def demo(lang: str) -> None:
-    """Evaluate example units and print the results (演示)."""
+def demo(size: int, seed: int, out: str, lang: str) -> None:
+    """Evaluate a generated sample population with the installed plugins (演示).
+
+    Prints a summary per sector (grades, coordination bands, lag types, most frequent
+    warnings) and writes one row / record per unit to OUT/results.csv and OUT/results.json.
+    """
     from classguide.demo import run_demo
 
-    run_demo(lang=lang, echo=click.echo)
+    run_demo(size=size, seed=seed, out=out, lang=lang, echo=click.echo)
 
 
 @main.command()
