@@ -22,6 +22,7 @@ import classguide as cg
 from classguide.rulefiles import load_ruleset
 from classguide.ruleset import DEFAULT_COORDINATION_BANDS, DEFAULT_GRADE_BANDS, DISCONNECTS
 from classguide.unittypes import BUILTIN_UNIT_TYPES
+from classguide.validation import validate_ruleset
 
 PLUGINS = Path(__file__).resolve().parents[1] / "plugins"
 SECTORS = {"university": "kind", "hospital": "tier"}
@@ -56,6 +57,11 @@ def test_each_selector_value_has_exactly_one_rule_set(sector: str) -> None:
             for value in rs.selector[attr]:
                 covered[value].append(rs.id)
     assert {v: len(ids) for v, ids in covered.items()} == {v: 1 for v in spec.values}
+
+
+@pytest.mark.parametrize("rs", PARAMS)
+def test_validate_ruleset_reports_nothing(rs: cg.RuleSet) -> None:
+    assert [f"{p.path}: {p.message}" for p in validate_ruleset(rs)] == []
 
 
 @pytest.mark.parametrize("rs", PARAMS)
@@ -147,12 +153,22 @@ def _at_target(rs: cg.RuleSet) -> dict[str, object]:
     obs: dict[str, object] = {}
     for ind in rs.indicators:
         if ind.kind == "boolean":
-            obs[ind.id] = True
+            obs[ind.id] = ind.target == 1
         elif ind.kind == "grade":
             obs[ind.id] = max(ind.grades.items(), key=lambda kv: kv[1])[0]  # type: ignore[union-attr]
         else:
             obs[ind.id] = ind.target
     return obs
+
+
+def _violating(ind: cg.Indicator) -> object:
+    """A value that misses ``ind``'s floor."""
+    assert ind.floor is not None
+    if ind.kind == "boolean":
+        return ind.target != 1
+    if ind.direction == "lower":
+        return ind.floor + 1
+    return ind.floor / 2
 
 
 def _unit(rs: cg.RuleSet, foundation: str = "standard") -> cg.Unit:
@@ -172,7 +188,7 @@ def test_at_target_is_good_and_each_veto_caps_the_grade(rs: cg.RuleSet) -> None:
     assert (ev.party, ev.business, ev.score, ev.grade) == (100.0, 100.0, 100.0, "good")
     order = rs.grade_order()
     for ind in (i for i in rs.indicators if i.veto is not None):
-        one_case = {**obs, ind.id: 1}
+        one_case = {**obs, ind.id: _violating(ind)}
         capped = cg.evaluate(rs, _unit(rs), one_case)
         cap = ind.veto.cap or order[-1]  # type: ignore[union-attr]
         assert capped.score is not None and capped.score >= 90.0  # the score alone is still 好
