@@ -106,8 +106,14 @@ def _gather(
     return out
 
 
+def _short(origin: PluginOrigin) -> str:
+    if origin.distribution:
+        return f"{origin.provenance_key} {origin.version or '(no version)'}"
+    return f"plugin {origin.name!r}"
+
+
 def _describe_owners(names: Sequence[str], origins: Mapping[str, PluginOrigin]) -> str:
-    return " and ".join(origins[n].describe() for n in names)
+    return " and ".join(_short(origins[n]) for n in names)
 
 
 def _dedupe(
@@ -133,14 +139,15 @@ def _dedupe(
         losers = [o for o in owners if o != CORE_PLUGIN]
         both = _describe_owners(owners, origins) + (" more than once" if len(owners) == 1 else "")
         outcome = "the core's is used" if core else "neither is used"
+        disable = " or ".join(f"CLASSGUIDE_DISABLE_PLUGINS={o}" for o in losers)
         for owner in losers:
             failures.append(
                 PluginFailure.of(
                     origins[owner],
                     stage="conflict",
                     cause=f"{kind} id {rid!r} is contributed by {both}; {outcome}",
-                    hint="uninstall or disable one of these distributions, or rename the id "
-                    "in one of them",
+                    hint=f"uninstall or disable one of them ({disable}), or rename the id in "
+                    "one of them",
                 )
             )
     return kept

@@ -14,12 +14,14 @@ import os
 import sys
 import types
 import warnings
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import attrs
 import pluggy
 
-from classguide import default_plugin
+from classguide import default_plugin, loader
 from classguide._version import __version__
 from classguide.contributions import Contributions, collect
 from classguide.diagnosis import WarningRule
@@ -35,7 +37,6 @@ from classguide.hookcalls import call, enable_trace_output, ordered_impls
 from classguide.hookspecs import WarningRuleSpec
 from classguide.loader import (
     PluginSettings,
-    entry_points_in_group,
     given_origins,
     load_entry_point,
     new_plugin_manager,
@@ -95,7 +96,7 @@ class Guide:
         self._add(default_plugin, _CORE, failures)
         if autoload:
             selected, select_failures, knob_notes = select_entry_points(
-                entry_points_in_group(), settings
+                loader.entry_points_in_group(), settings
             )
             failures += select_failures
             notes += knob_notes
@@ -105,14 +106,20 @@ class Guide:
                     failures.append(failure)
                 elif plugin is not None:
                     self._add(plugin, origin, failures)
-        given = list(plugins or ())
+        given: list[object] = []
+        for plugin in plugins or ():
+            if not any(plugin is g for g in given):  # the same object twice loads once
+                given.append(plugin)
         for plugin, origin in zip(given, given_origins(given), strict=True):
             self._add(plugin, origin, failures)
+        self._mark_shared()
         found = collect(self._pm, self._origins, trace=self._trace)
         for name in found.broken:
             self._pm.unregister(name=name)
             del self._origins[name], self._objects[name]
         self.failures: tuple[PluginFailure, ...] = (*failures, *found.failures)
+        #: Problems with the environment knobs (unknown plugin names, unreadable values).
+        self.notes: tuple[str, ...] = tuple(notes)
         self._report(self.failures, notes)
         self._build(found)
 
@@ -139,6 +146,13 @@ class Guide:
             return
         self._origins[origin.name] = origin
         self._objects[origin.name] = plugin
+
+    def _mark_shared(self) -> None:
+        """Plugins whose distribution ships other loaded plugins are named ``dist:name``."""
+        count = Counter(o.distribution for o in self._origins.values() if o.distribution)
+        for name, origin in self._origins.items():
+            if origin.distribution and count[origin.distribution] > 1:
+                self._origins[name] = attrs.evolve(origin, shared=True)
 
     def _report(self, failures: tuple[PluginFailure, ...], notes: list[str]) -> None:
         if self._strict and (failures or notes):

@@ -75,7 +75,9 @@ class WarningRuleSpec:
     coordination, grade, the core's warnings not yet attached) and returns the warnings it
     raises — an empty iterable when there is nothing to say. It must be a pure function.
     ``unit_types`` and ``rulesets`` restrict where the rule runs (empty = everywhere).
-    Warnings the rule returns with ``rule="core"`` (the default) are stamped with ``id``.
+    Warnings the rule returns with ``rule="core"`` (the default) are stamped with ``id``; those
+    without countermeasures get the rule set's countermeasures for their ``code`` (see
+    ``classguide_countermeasures``).
     """
 
     id: str = attrs.field(validator=_nonempty)

@@ -200,21 +200,21 @@ def select_entry_points(
                 for _, o in wanted
             ]
             continue
-        if len(group) > 1:
-            dists = " and ".join(f"{o.distribution} {o.version}" for _, o in group)
+        if len(wanted) > 1:
+            dists = " and ".join(f"{o.distribution} {o.version}" for _, o in wanted)
             failures += [
                 PluginFailure.of(
                     o,
                     stage="conflict",
-                    cause=f"entry-point name {name!r} is used by {len(group)} distributions: "
+                    cause=f"entry-point name {name!r} is used by {len(wanted)} distributions: "
                     f"{dists}; none of them is loaded",
                     hint="uninstall one of them, or rename one entry point; until then select "
                     f"one by distribution name with {ENV_ONLY} or {ENV_DISABLE}",
                 )
-                for _, o in group
+                for _, o in wanted
             ]
             continue
-        selected.append(group[0])
+        selected.append(wanted[0])
     return selected, failures, notes
 
 

@@ -22,7 +22,8 @@ class PluginOrigin:
 
     ``name`` is the name it is registered under: the entry-point name for an installed plugin,
     the module or class name for a plugin object given to ``Guide(plugins=...)``.
-    ``entry_point`` is the entry point's value (``"module:attr"``), ``None`` for given objects.
+    ``entry_point`` is the entry point's value (``"module:attr"``), ``None`` for given objects;
+    ``shared`` is set when the distribution ships other loaded plugins too.
     """
 
     name: str
@@ -30,6 +31,7 @@ class PluginOrigin:
     version: str | None = None
     entry_point: str | None = None
     builtin: bool = False
+    shared: bool = False
 
     def describe(self) -> str:
         """``plugin 'x' from classguide-x 1.2 (entry point x = module)`` or similar."""
@@ -44,8 +46,13 @@ class PluginOrigin:
 
     @property
     def provenance_key(self) -> str:
-        """The key under which evaluations record this plugin: its distribution, else its name."""
-        return self.distribution or self.name
+        """How evaluations and messages name this plugin: its distribution, else its name.
+
+        When one distribution ships several loaded plugins (``shared``), ``distribution:name``.
+        """
+        if not self.distribution:
+            return self.name
+        return f"{self.distribution}:{self.name}" if self.shared else self.distribution
 
 
 @attrs.frozen(kw_only=True)

@@ -2,7 +2,8 @@
 
 A plugin's rule is wrapped once, when the guide is built: the wrapper names the plugin's
 distribution and the rule if the rule raises or returns something that is not a warning (it is
-never skipped silently), and stamps the rule's id on the warnings it returns.
+never skipped silently), stamps the rule's id on the warnings it returns, and attaches the rule
+set's countermeasures for the warning's code to warnings that come without any.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import attrs
 import pluggy
 
-from classguide.diagnosis import WarningRule
+from classguide.diagnosis import WarningRule, countermeasures_for
 from classguide.errors import EvaluationInputError, PluginError
 from classguide.hookcalls import call
 from classguide.hookspecs import WarningRuleSpec
@@ -48,7 +49,13 @@ def guarded_rule(spec: WarningRuleSpec, origin: PluginOrigin) -> WarningRule:
                 raise fail(
                     ruleset, draft, f"returned a {type(item).__name__}, not a classguide.Warning"
                 )
-            out.append(attrs.evolve(item, rule=rule_id) if item.rule == "core" else item)
+            if item.rule == "core":
+                item = attrs.evolve(item, rule=rule_id)
+            if not item.countermeasures:
+                measures = countermeasures_for(ruleset, item.code)
+                if measures:
+                    item = attrs.evolve(item, countermeasures=measures)
+            out.append(item)
         return out
 
     return run
