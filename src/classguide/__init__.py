@@ -20,6 +20,7 @@ from classguide.errors import (
     PluginWarning,
     Problem,
     RuleSetError,
+    ScaffoldError,
     SelectionError,
     WeightsError,
 )
@@ -90,6 +91,7 @@ __all__ = [
     "RuleSet",
     "RuleSetCandidate",
     "RuleSetError",
+    "ScaffoldError",
     "SelectionError",
     "Source",
     "Text",

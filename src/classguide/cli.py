@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from classguide._version import __version__
@@ -76,3 +78,61 @@ def plugins(as_json: bool, show_all: bool) -> None:
     )
     if code:
         raise SystemExit(code)
+
+
+@main.command("new-plugin")
+@click.argument("name")
+@click.option(
+    "--unit-type",
+    default="organ",
+    show_default=True,
+    help="Built-in unit type the rule set is for (organ, soe, university, school, hospital).",
+)
+@click.option(
+    "--new-unit-type",
+    metavar="ID",
+    help="Instead: a new unit type the plugin registers (e.g. community).",
+)
+@click.option(
+    "--attribute",
+    "attributes",
+    multiple=True,
+    metavar="NAME=V1,V2",
+    help="An attribute of the new unit type and its values (repeatable); foundation is added.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder in which to create classguide-NAME/.",
+)
+def new_plugin(
+    name: str,
+    unit_type: str,
+    new_unit_type: str | None,
+    attributes: tuple[str, ...],
+    out: Path,
+) -> None:
+    """Scaffold a plugin distribution classguide-NAME with a passing contract suite (新建插件)."""
+    from classguide.errors import ScaffoldError
+    from classguide.scaffold import (
+        NewUnitType,
+        describe,
+        parse_attribute,
+        plan_scaffold,
+        write_scaffold,
+    )
+
+    try:
+        if attributes and new_unit_type is None:
+            raise ScaffoldError("--attribute describes a new unit type: give --new-unit-type too")
+        new = None
+        if new_unit_type is not None:
+            new = NewUnitType(id=new_unit_type, attributes=dict(map(parse_attribute, attributes)))
+        scaffold = plan_scaffold(name, out=out, unit_type=unit_type, new_unit_type=new)
+        written = write_scaffold(scaffold)
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
+    for line in describe(written, scaffold, name):
+        click.echo(line)
