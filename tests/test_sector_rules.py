@@ -251,3 +251,22 @@ def test_veto_caps_the_grade_of_an_otherwise_excellent_organ(guide: cg.Guide) ->
     vetoed = guide.evaluate(unit, {**best, "leadership_discipline_case": True})
     assert vetoed.grade == "fairly_good"
     assert any(w.code == "veto" for w in vetoed.warnings)
+
+
+def test_classguide_validate_plugins_glob_reports_no_errors(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the acceptance command, with the pattern unexpanded as a shell without globstar leaves it
+    from click.testing import CliRunner
+
+    from classguide.cli import main
+
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(main, ["validate", "plugins/**/*.toml"])
+    assert result.exit_code == 0, result.output
+    oks = [
+        line for line in result.output.splitlines() if line.endswith("0 error(s), 0 warning(s))")
+    ]
+    assert len(oks) == len(FILES)
+    missing = CliRunner().invoke(main, ["validate", "plugins/**/*.nothing"])
+    assert missing.exit_code == 1
