@@ -21,12 +21,31 @@ def main() -> None:
 
 
 @main.command()
+@click.option(
+    "--size",
+    type=click.IntRange(min=1),
+    default=1000,
+    show_default=True,
+    help="Number of sample units.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the sample.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, writable=True),
+    default="classguide-demo",
+    show_default=True,
+    help="Folder for results.csv and results.json.",
+)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
-def demo(lang: str) -> None:
-    """Evaluate example units and print the results (演示)."""
+def demo(size: int, seed: int, out: str, lang: str) -> None:
+    """Evaluate a generated sample population with the installed plugins (演示).
+
+    Prints a summary per sector (grades, coordination bands, lag types, most frequent
+    warnings) and writes one row / record per unit to OUT/results.csv and OUT/results.json.
+    """
     from classguide.demo import run_demo
 
-    run_demo(lang=lang, echo=click.echo)
+    run_demo(size=size, seed=seed, out=out, lang=lang, echo=click.echo)
 
 
 @main.command()
@@ -42,6 +61,23 @@ def validate(files: tuple[str, ...], as_json: bool) -> None:
 
     status = run_validate(files, as_json=as_json, echo=click.echo)
     raise SystemExit(status)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (for programs).")
+@click.option("--all", "show_all", is_flag=True, help="Include the core's built-in plugin.")
+def plugins(as_json: bool, show_all: bool) -> None:
+    """List installed plugins, what they contribute, and load failures (插件)."""
+    from classguide.pluginlist import run_plugins
+
+    code = run_plugins(
+        as_json=as_json,
+        show_all=show_all,
+        echo=click.echo,
+        echo_err=lambda text: click.echo(text, err=True),
+    )
+    if code:
+        raise SystemExit(code)
 
 
 @main.command("new-plugin")
@@ -100,20 +136,3 @@ def new_plugin(
         raise click.ClickException(str(exc)) from None
     for line in describe(written, scaffold, name):
         click.echo(line)
-
-
-@main.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (for programs).")
-@click.option("--all", "show_all", is_flag=True, help="Include the core's built-in plugin.")
-def plugins(as_json: bool, show_all: bool) -> None:
-    """List installed plugins, what they contribute, and load failures (插件)."""
-    from classguide.pluginlist import run_plugins
-
-    code = run_plugins(
-        as_json=as_json,
-        show_all=show_all,
-        echo=click.echo,
-        echo_err=lambda text: click.echo(text, err=True),
-    )
-    if code:
-        raise SystemExit(code)
