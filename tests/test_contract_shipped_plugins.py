@@ -29,7 +29,7 @@ _NONE = pytest.param(
 class TestShippedSectorPlugins(RuleSetContract):
     """Each shipped sector plugin keeps the contract (one parametrised run per plugin)."""
 
-    max_examples = 30
+    max_examples = 10  # tests/test_sector_contracts.py runs the same suite with more examples
 
     @pytest.fixture(params=_shipped() or [_NONE])
     def plugin(self, request: pytest.FixtureRequest) -> object:
