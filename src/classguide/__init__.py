@@ -63,6 +63,7 @@ from classguide.ruleset import (
     TierAdjustment,
     Veto,
 )
+from classguide.sample import SampleCase, generate_sample
 from classguide.selection import Explanation, RuleSetCandidate
 from classguide.trends import (
     Period,
@@ -117,6 +118,7 @@ __all__ = [
     "RuleSetCandidate",
     "RuleSetError",
     "RuleSetMismatchError",
+    "SampleCase",
     "ScaffoldError",
     "SelectionError",
     "Source",
@@ -145,6 +147,7 @@ __all__ = [
     "evaluate",
     "evaluate_table",
     "from_json",
+    "generate_sample",
     "hookimpl",
     "lag_type",
     "load_ruleset",

@@ -21,12 +21,46 @@ def main() -> None:
 
 
 @main.command()
+@click.option(
+    "--size",
+    type=click.IntRange(min=1),
+    default=1000,
+    show_default=True,
+    help="Number of sample units.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the sample.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, writable=True),
+    default="classguide-demo",
+    show_default=True,
+    help="Folder for results.csv and results.json.",
+)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
-def demo(lang: str) -> None:
-    """Evaluate example units and print the results (演示)."""
+def demo(size: int, seed: int, out: str, lang: str) -> None:
+    """Evaluate a generated sample population with the installed plugins (演示).
+
+    Prints a summary per sector (grades, coordination bands, lag types, most frequent
+    warnings) and writes one row / record per unit to OUT/results.csv and OUT/results.json.
+    """
     from classguide.demo import run_demo
 
-    run_demo(lang=lang, echo=click.echo)
+    run_demo(size=size, seed=seed, out=out, lang=lang, echo=click.echo)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
+def validate(files: tuple[str, ...], as_json: bool) -> None:
+    """Check rule-set files (TOML, JSON, YAML) as a whole (校验规则文件).
+
+    Prints every error and warning with file, line and rule-set path; exits with status 1 when
+    any file has an error.
+    """
+    from classguide.rulefiles import run_validate
+
+    status = run_validate(files, as_json=as_json, echo=click.echo)
+    raise SystemExit(status)
 
 
 @main.command()
@@ -44,21 +78,6 @@ def plugins(as_json: bool, show_all: bool) -> None:
     )
     if code:
         raise SystemExit(code)
-
-
-@main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
-def validate(files: tuple[str, ...], as_json: bool) -> None:
-    """Check rule-set files (TOML, JSON, YAML) as a whole (校验规则文件).
-
-    Prints every error and warning with file, line and rule-set path; exits with status 1 when
-    any file has an error.
-    """
-    from classguide.rulefiles import run_validate
-
-    status = run_validate(files, as_json=as_json, echo=click.echo)
-    raise SystemExit(status)
 
 
 @main.command("new-plugin")

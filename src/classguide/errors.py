@@ -74,7 +74,7 @@ class Problem:
     def __str__(self) -> str:
         where = self.file or ""
         if self.line is not None:
-            where += f":{self.line}"
+            where += f":{self.line}" if where else f"line {self.line}"
         prefix = f"{where}: " if where else ""
         return f"{prefix}{self.severity}: {self.path or '<root>'}: {self.message}"
 

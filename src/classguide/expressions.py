@@ -7,14 +7,21 @@ Grammar::
     unary  := "-" unary | atom
     atom   := NUMBER | NAME | NAME "(" expr ("," expr)* ")" | "(" expr ")"
 
-Names are raw inputs of the unit's observations; the only functions are ``min`` and ``max``.
-Evaluating returns a number, or :class:`Missing` with the reason when an input is missing or a
-division by zero occurs — a derived indicator is then missing, never zero.
+Numbers are decimal (``0.5``, ``.5``, ``12``, ``1e3``); names are ASCII identifiers
+(``trained_members``) naming raw inputs of the unit's observations; the only functions are
+``min`` and ``max`` (one or more arguments). ``-`` is the only unary operator; ``*`` and ``/``
+bind tighter than ``+`` and ``-``; all four associate to the left.
+
+Evaluating returns a number, or :class:`Missing` with the reason when an input is missing (absent,
+``None`` or NaN) or not a number, a division by zero occurs, or the result overflows — a
+derived indicator is then missing, never zero. Formulas are at most :data:`MAX_LENGTH`
+characters and nest at most :data:`MAX_DEPTH` levels, so parsing and evaluating are bounded.
 """
 
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from collections.abc import Mapping
 from functools import lru_cache
@@ -23,11 +30,19 @@ import attrs
 
 from classguide.errors import ExpressionError
 
-__all__ = ["Expression", "Missing", "parse_formula"]
+__all__ = ["MAX_DEPTH", "MAX_LENGTH", "Expression", "Missing", "parse_formula"]
 
-_TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+)|([A-Za-z_][A-Za-z0-9_]*)|(.))")
+_TOKEN = re.compile(
+    r"\s*(?:([0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?)"
+    r"|([A-Za-z_][A-Za-z0-9_]*)|(.))",
+    re.DOTALL,
+)
 _FUNCTIONS = ("min", "max")
-_MAX_DEPTH = 64
+#: Longest formula accepted, in characters.
+MAX_LENGTH = 1000
+#: Deepest nesting of parentheses, calls and unary minus accepted.
+MAX_DEPTH = 64
+_MAX_TREE = 256  # deepest tree (a chain of 256 operators); bounds the evaluator's recursion
 
 
 @attrs.frozen
@@ -50,8 +65,11 @@ class Expression:
     names: tuple[str, ...]
 
     def evaluate(self, values: Mapping[str, object]) -> float | Missing:
-        """The formula's value on ``values`` (raw inputs by name)."""
-        return _eval(self.tree, values)
+        """The formula's value on ``values`` (raw inputs by name), or why it has none."""
+        result = _eval(self.tree, values)
+        if isinstance(result, Missing) or math.isfinite(result):
+            return result
+        return Missing(f"the result is not a finite number ({result!r}): the inputs overflow")
 
 
 def _eval(node: Node, values: Mapping[str, object]) -> float | Missing:
@@ -63,11 +81,14 @@ def _eval(node: Node, values: Mapping[str, object]) -> float | Missing:
         v = values.get(name)
         if v is None:
             return Missing(f"input {name!r} is missing")
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
+        if isinstance(v, bool) or not isinstance(v, numbers.Real):
             return Missing(f"input {name!r} is not a number: {v!r}")
-        if math.isnan(v):
+        x = float(v)
+        if math.isnan(x):
             return Missing(f"input {name!r} is missing (NaN)")
-        return float(v)
+        if math.isinf(x):
+            return Missing(f"input {name!r} is not finite: {v!r}")
+        return x
     if tag == "neg":
         inner = _eval(node[1], values)  # type: ignore[arg-type]
         return inner if isinstance(inner, Missing) else -inner
@@ -92,7 +113,9 @@ def _eval(node: Node, values: Mapping[str, object]) -> float | Missing:
     if tag == "*":
         return left * right
     if right == 0.0:
-        return Missing("division by zero")
+        divisor = node[2]
+        what = f" ({divisor[1]} is 0)" if divisor[0] == "name" else ""  # type: ignore[index]
+        return Missing(f"division by zero{what}")
     return left / right
 
 
@@ -104,6 +127,8 @@ class _Parser:
             num, name, other = m.groups()
             pos = m.start(m.lastindex or 0)
             if num is not None:
+                if not math.isfinite(float(num)):
+                    self.fail(f"number {num} is too large", pos)
                 self.tokens.append(("num", num, pos))
             elif name is not None:
                 self.tokens.append(("name", name, pos))
@@ -159,7 +184,7 @@ class _Parser:
                 return node
 
     def unary(self, depth: int) -> Node:
-        if depth > _MAX_DEPTH:
+        if depth > MAX_DEPTH:
             self.fail("formula nests too deeply")
         if self.take("-"):
             return ("neg", self.unary(depth + 1))
@@ -198,6 +223,36 @@ class _Parser:
 @lru_cache(maxsize=4096)
 def parse_formula(text: str) -> Expression:
     """Parse ``text``; :class:`ExpressionError` names the column of the first problem."""
+    if not isinstance(text, str):
+        raise ExpressionError(f"a formula must be a string, got {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(
+            f"formula is {len(text)} characters long; at most {MAX_LENGTH} are allowed"
+        )
     parser = _Parser(text)
     tree = parser.parse()
+    if _tree_depth(tree) > _MAX_TREE:
+        raise ExpressionError(
+            f"formula {text[:40]!r}...: more than {_MAX_TREE} operators in a chain; split it "
+            "into several derived indicators"
+        )
     return Expression(text=text, tree=tree, names=tuple(parser.names))
+
+
+def _children(node: Node) -> tuple[Node, ...]:
+    tag = node[0]
+    if tag in ("num", "name"):
+        return ()
+    if tag == "call":
+        return node[2]  # type: ignore[return-value]
+    return node[1:]  # type: ignore[return-value]
+
+
+def _tree_depth(tree: Node) -> int:
+    deepest = 0
+    stack: list[tuple[Node, int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in _children(node))
+    return deepest

@@ -18,8 +18,10 @@ format allows) and rule-set path:
 
 from __future__ import annotations
 
+import glob
 import json
 import math
+import os
 import re
 import sys
 import typing
@@ -72,9 +74,12 @@ _Raw = list[tuple[str, str]]  # (path, message) before file and line are known
 
 
 class _Failure(Exception):  # noqa: N818 - internal signal, never escapes
-    def __init__(self, problems: _Raw, locator: Locator | None = None) -> None:
+    def __init__(
+        self, problems: _Raw, locator: Locator | None = None, line: int | None = None
+    ) -> None:
         self.problems = problems
         self.locator = locator
+        self.line = line  # of a whole-document problem (a syntax error)
 
 
 def _decode(data: str | bytes) -> str:
@@ -114,7 +119,10 @@ def _parse_json(text: str) -> tuple[Any, Locator]:
     try:
         data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:
-        raise _Failure([("", f"line {exc.lineno}, column {exc.colno}: {exc.msg}")]) from None
+        raise _Failure(
+            [("", f"not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}")],
+            line=exc.lineno,
+        ) from None
     except ValueError as exc:
         raise _Failure([("", f"not valid JSON: {exc}")]) from None
     return data, json_locator(text)
@@ -124,7 +132,10 @@ def _parse_toml(text: str) -> tuple[Any, Locator]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise _Failure([("", f"not valid TOML: {exc}")]) from None
+        m = re.search(r"line (\d+)", str(exc))
+        raise _Failure(
+            [("", f"not valid TOML: {exc}")], line=int(m.group(1)) if m else None
+        ) from None
     return data, toml_locator(text)
 
 
@@ -155,11 +166,36 @@ def _yaml_duplicates(node: Any) -> _Raw:
     return out
 
 
+def _yaml_failure(exc: Exception, text: str) -> _Failure:
+    """A one-line message with the line of a YAML syntax error."""
+    import yaml
+
+    if isinstance(exc, yaml.reader.ReaderError):
+        line = text[: exc.position].count("\n") + 1
+        return _Failure(
+            [("", f"not valid YAML: line {line}: character {chr(exc.character)!r} is not allowed")],
+            line=line,
+        )
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        what = "; ".join(str(x) for x in (exc.context, exc.problem) if x)
+        if mark is not None:
+            line = mark.line + 1
+            return _Failure(
+                [("", f"not valid YAML: line {line}, column {mark.column + 1}: {what}")],
+                line=line,
+            )
+        return _Failure([("", f"not valid YAML: {what}")])
+    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return _Failure([("", f"not valid YAML: {first}")])
+
+
 def _parse_yaml(text: str) -> tuple[Any, Locator]:
     import yaml
 
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
+        loader = yaml.SafeLoader(text)
         node = loader.get_single_node()
         if node is None:
             raise _Failure([("", "the document is empty")])
@@ -167,12 +203,11 @@ def _parse_yaml(text: str) -> tuple[Any, Locator]:
         if duplicates:
             raise _Failure(duplicates)
         data = loader.construct_document(node)
-    except yaml.YAMLError as exc:
-        raise _Failure([("", f"not valid YAML: {exc}")]) from None
-    except (ValueError, TypeError, OverflowError) as exc:
-        raise _Failure([("", f"not valid YAML: {exc}")]) from None
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+        raise _yaml_failure(exc, text) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return data, yaml_lines(node)
 
 
@@ -307,18 +342,24 @@ def _ahp_placeholders(data: Any) -> set[tuple[str, int]]:
     groups = data.get("groups")
     if not isinstance(groups, list):
         return placeholders
-    named: set[str] = set()
+    named: set[object] = set()
+    judged: set[object] = set()
     for g in groups:
         judgement = g.get("ahp") if isinstance(g, dict) else None
-        children = judgement.get("children") if isinstance(judgement, dict) else None
+        if not isinstance(judgement, dict):
+            continue
+        judged.add(g.get("id"))
+        children = judgement.get("children")
         if isinstance(children, list):
             named.update(c for c in children if isinstance(c, str))
-    for field in ("groups", "indicators"):
+    for field, parent_key in (("groups", "parent"), ("indicators", "group")):
         items = data.get(field)
         if not isinstance(items, list):
             continue
         for k, item in enumerate(items):
-            if isinstance(item, dict) and item.get("id") in named and "weight" not in item:
+            if not isinstance(item, dict) or "weight" in item:
+                continue
+            if item.get("id") in named or item.get(parent_key) in judged:
                 item["weight"] = 1.0
                 placeholders.add((field, k))
     return placeholders
@@ -344,6 +385,7 @@ def apply_ahp(
     for k, i in enumerate(ruleset.indicators):
         index.setdefault(i.id, ("indicators", k))
     groups, indicators = list(ruleset.groups), list(ruleset.indicators)
+    unset = set(derived)
     nodes: dict[str, list[Any]] = {"groups": groups, "indicators": indicators}
     for gk, g in enumerate(ruleset.groups):
         if g.ahp is None:
@@ -390,6 +432,7 @@ def apply_ahp(
                 )
                 continue
             nodes[where[0]][where[1]] = attrs.evolve(node, weight=w)
+            unset.discard(where)
         stated = g.ahp
         if stated.cr is not None and abs(stated.cr - result.cr) > AHP_WEIGHT_TOLERANCE:
             problems.append(
@@ -416,6 +459,16 @@ def apply_ahp(
             )
         groups[gk] = attrs.evolve(
             groups[gk], ahp=attrs.evolve(stated, cr=result.cr, weights=result.weights)
+        )
+    for field, k in sorted(unset):
+        node = nodes[field][k]
+        problems.append(
+            Problem(
+                path=f"{field}[{k}].weight",
+                code="ahp-children",
+                message=f"{node.id!r} has no weight and no AHP matrix ranks it; give a weight "
+                "or list it in its group's ahp.children",
+            )
         )
     return attrs.evolve(ruleset, groups=groups, indicators=indicators), problems
 
@@ -455,7 +508,10 @@ def _place(problems: Sequence[Problem], locator: Locator | None, file: str | Non
 
 
 def _raw_problems(failure: _Failure, file: str | None) -> list[Problem]:
-    problems = [Problem(path=p, message=m, code="load") for p, m in failure.problems]
+    problems = [
+        Problem(path=p, message=m, code="load", line=None if p else failure.line)
+        for p, m in failure.problems
+    ]
     return _place(problems, failure.locator, file)
 
 
@@ -533,6 +589,23 @@ def check_ruleset_file(path: str | Path) -> list[Problem]:
     return _place(problems, locator, str(p))
 
 
+def _expand_patterns(paths: Sequence[str]) -> list[str]:
+    """Paths, with glob patterns the shell left alone expanded (``**`` is recursive).
+
+    Shells without ``globstar`` (and Windows shells) pass ``plugins/**/*.toml`` through
+    unexpanded or half-expanded; a pattern that names no file is expanded here, in sorted order.
+    A pattern matching nothing is kept, so that it is reported as unreadable.
+    """
+    out: list[str] = []
+    for path in paths:
+        if not os.path.exists(path) and any(ch in path for ch in "*?["):
+            matches = sorted(glob.glob(path, recursive=True))
+            out.extend(matches or [path])
+        else:
+            out.append(path)
+    return out
+
+
 def run_validate(paths: Sequence[str], *, as_json: bool, echo: Callable[[str], None]) -> int:
     """``classguide validate``: check each file, print the problems, return the exit status.
 
@@ -542,7 +615,7 @@ def run_validate(paths: Sequence[str], *, as_json: bool, echo: Callable[[str], N
     """
     reports = []
     failed = False
-    for path in paths:
+    for path in _expand_patterns(paths):
         problems = check_ruleset_file(path)
         errors = sum(p.severity == "error" for p in problems)
         failed = failed or errors > 0

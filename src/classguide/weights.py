@@ -311,9 +311,14 @@ def _minmax(x: npt.NDArray[np.float64], cost: npt.NDArray[np.bool_]) -> npt.NDAr
 def _normalise(d: npt.NDArray[np.float64], method: str) -> tuple[float, ...]:
     total = float(d.sum())
     if not total > 0.0:
+        why = (
+            "every column is constant"
+            if method == "entropy"
+            else "every column is constant or all columns are perfectly correlated"
+        )
         raise WeightsError(
-            f"{method}: every column is constant, so the data carry no information to weight by "
-            "(no weights; give weights by judgement instead)"
+            f"{method}: {why}, so the data carry no information to weight by (no weights; "
+            "give weights by judgement instead)"
         )
     return tuple(float(v) for v in d / total)
 
@@ -364,7 +369,7 @@ def entropy(
     with np.errstate(divide="ignore", invalid="ignore"):
         terms = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)
     e = np.where(informative, -terms.sum(axis=0) / math.log(m), 1.0)
-    d = np.clip(1.0 - e, 0.0, None)
+    d = np.where(np.ptp(x, axis=0) > 0, np.clip(1.0 - e, 0.0, None), 0.0)
     return _normalise(d, "entropy")
 
 
@@ -376,7 +381,8 @@ def critic(matrix: Any, *, directions: Sequence[str] | None = None) -> tuple[flo
     ``r`` Pearson's correlation; ``w_j = C_j / Σ C``. Matches pymcdm's ``critic_weights`` and
     scikit-criteria's ``CRITIC`` (both: min-max + Pearson) when every column is "higher".
     A constant column gets weight 0 and is left out of the others' conflict sums (so adding one
-    changes no other weight); all constant → :class:`WeightsError`.
+    changes no other weight); when a single column varies it gets weight 1; when every column
+    is constant (or all are perfectly correlated) :class:`WeightsError` is raised.
     """
     x = _data(matrix, "the CRITIC method's data")
     cost = _directions(directions, x.shape[1])
@@ -385,8 +391,11 @@ def critic(matrix: Any, *, directions: Sequence[str] | None = None) -> tuple[flo
     live = std > 0
     if not live.any():
         return _normalise(np.zeros(x.shape[1]), "CRITIC")
-    r = np.corrcoef(y[:, live], rowvar=False).reshape(int(live.sum()), int(live.sum()))
     c = np.zeros(x.shape[1])
+    if live.sum() == 1:
+        c[live] = 1.0  # the only informative criterion; nothing to conflict with
+        return _normalise(c, "CRITIC")
+    r = np.corrcoef(y[:, live], rowvar=False)
     c[live] = std[live] * (1.0 - r).sum(axis=0)
     return _normalise(c, "CRITIC")
 
