@@ -122,8 +122,9 @@ def _setup(method: str, n: int, x: np.ndarray, workdir: Path) -> Callable[[], ob
 def _setup_stream(n: int, x: np.ndarray, workdir: Path) -> Callable[[], object]:
     import pyarrow as pa
     import pyarrow.csv as pacsv
-    from classguide.streaming import stream_evaluate
     from single_unit import make_ruleset
+
+    from classguide.streaming import stream_evaluate
 
     rs = make_ruleset()
     ids = pa.array([f"u{i}" for i in range(n)])
