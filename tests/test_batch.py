@@ -365,3 +365,41 @@ def test_guide_table_unit_that_fits_no_type_is_reported() -> None:
     ]  # fmt: skip
     with pytest.raises(cg.InputError, match=r"(?s)1 unit\(s\) like 'b'.*galactic"):
         guide.evaluate_table(units_table(pop), wide_table(pop, list(guide.rulesets.values())))
+
+
+# --- the kit's strategies and the shipped sector plugins ---------------------------------------
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.data())
+def test_table_equals_single_unit_path_on_the_kits_rule_sets(data: st.DataObject) -> None:
+    from classguide.testing import strategies as cgst
+
+    rs = data.draw(cgst.rulesets(unit_type="organ", equal_weights=False))
+    units = data.draw(
+        st.lists(cgst.units("organ"), min_size=1, max_size=10, unique_by=lambda u: u.id)
+    )
+    pop = [(u, data.draw(cgst.observations(rs, unit=u, missing=0.15, boundary=0.3))) for u in units]
+    evs = cg.rank([cg.evaluate(rs, u, o) for u, o in pop], rulesets=[rs])
+    table = evaluate_table(
+        rs, units_table(pop), long_table(pop), indicator_scores=True, warnings=True
+    )
+    assert_same(table, evs)
+
+
+def test_sector_plugins_sample_population_equals_guide_evaluate() -> None:
+    from classguide.sample import generate_sample
+
+    guide = cg.Guide()
+    if len(guide.rulesets) < 5:
+        pytest.skip("the sector plugins are not installed")
+    cases = generate_sample(guide, size=400, seed=3)
+    pop = [(c.unit, dict(c.observations)) for c in cases]
+    evs = cg.rank(
+        [guide.evaluate(u, o, period="2025") for u, o in pop], rulesets=guide.rulesets.values()
+    )
+    table = guide.evaluate_table(
+        units_table(pop), long_table(pop), period="2025", indicator_scores=True, warnings=True
+    )
+    assert_same(table, evs)
+    assert len(set(table.column("ruleset_id").to_pylist())) >= 5
