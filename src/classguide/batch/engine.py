@@ -6,10 +6,12 @@ C, T, D → band and lag → grade with veto caps → the built-in warning rules
 severe level and, on request, the list per unit).
 
 Rows go in blocks that fit the CPU cache. Each block is computed twice at most: first with the
-fast scales (:func:`~classguide.batch.scales.fast_score_column`, a few ulps from the exact
-curve), then — only for the rows whose S, D, sub-system gap or disconnect score lies within
-1e-9 of a cut-off — with the exact scales, whose operations are the single-unit path's in the
-same order. Numbers therefore agree to ~1e-13, and grades, bands, lags and warnings exactly.
+fast scales (:func:`~classguide.batch.scales.fast_score_into`, a few ulps from the exact curve)
+and the scores summed into their groups while in cache, then — only for the rows where a
+last-bit difference could matter (:func:`~classguide.batch.outcomes.near_cutoffs`; geometric
+groups with a child below 1) — with the exact scales, whose operations are the single-unit
+path's in the same order. Numbers therefore agree to ~1e-13, and grades, bands, lags and
+warnings exactly.
 """
 
 from __future__ import annotations
@@ -28,9 +30,15 @@ from classguide.batch.aggregation import FusedTree, exact_rows, has_nan, node_sc
 from classguide.batch.checks import check_block
 from classguide.batch.diagnosis import BlockWarnings, disconnect_values
 from classguide.batch.formulas import evaluate_formula
+from classguide.batch.outcomes import (
+    check_bands,
+    completeness,
+    downstream,
+    in_bands,
+    near_cutoffs,
+)
 from classguide.batch.plan import ColumnPlan, column_plan_for
 from classguide.batch.scales import fast_score_into, score_column
-from classguide.errors import ClassguideError
 from classguide.ruleset import RuleSet
 
 __all__ = ["DEFAULT_BLOCK", "THREADS", "ColumnResult", "evaluate_columns"]
@@ -44,10 +52,6 @@ Bool = NDArray[np.bool_]
 DEFAULT_BLOCK = 16_000
 #: Threads the engine spreads blocks over by default (the CPUs, at most 4).
 THREADS = min(4, os.cpu_count() or 1)
-_COMPLETE_EPS = 1e-12
-#: How close to a cut-off a fast-path outcome must be for its row to be recomputed exactly.
-NEAR = 1e-9
-_TINY = 1e-8
 _FIELDS = ("party", "business", "score", "coupling", "development", "degree")
 _CODES = ("band", "lag", "grade", "complete")
 
@@ -169,83 +173,6 @@ def _scale(
     return score, viol
 
 
-def _in_bands(x: F64, limits: Sequence[tuple[float, float]], top_closed: bool) -> NDArray[np.int8]:
-    """Index of the first band holding ``x`` (-1 for none, NaN included).
-
-    Grades (``top_closed``): the first band holds ``min <= x <= max``, the others ``min <= x <
-    max``. Coordination bands: the first holds ``min <= x <= max``, the others ``min < x <= max``.
-    """
-    code = np.full(x.shape, -1, dtype=np.int8)
-    for j in range(len(limits) - 1, -1, -1):
-        lo, hi = limits[j]
-        if j == 0:
-            cond = (x >= lo) & (x <= hi)
-        elif top_closed:
-            cond = (x >= lo) & (x < hi)
-        else:
-            cond = (x > lo) & (x <= hi)
-        np.copyto(code, np.int8(j), where=cond)
-    return code
-
-
-def _inner_cuts(limits: Sequence[tuple[float, float]]) -> list[float]:
-    """Cut-offs where a tiny change can switch bands (not the outer ends of the whole range)."""
-    cuts = {v for band in limits for v in band}
-    lo = min(v for band in limits for v in band)
-    hi = max(v for band in limits for v in band)
-    return sorted(cuts - {lo, hi})
-
-
-def _near(
-    cp: ColumnPlan,
-    score: F64,
-    degree: F64,
-    gap: F64,
-    tags: list[F64],
-    product: F64 | None,
-    lag_gap: F64 | None = None,
-) -> Bool:
-    """Rows whose outcome a last-bit difference could change: S, D, the gap or a disconnect
-    score within :data:`NEAR` of a cut-off, or a sub-system so close to 0 (U1·U2 < 1e-8) that
-    C = 2√(U1·U2)/(U1+U2) magnifies last-bit differences beyond 1e-10."""
-    near: Bool = np.zeros(score.shape, dtype=np.bool_)
-    if product is not None:
-        with np.errstate(invalid="ignore"):
-            near |= product < _TINY
-    checks = [
-        (score, _inner_cuts(cp.grade_bands)),
-        (degree, _inner_cuts(cp.band_limits)),
-        (gap, [cp.lag_threshold, -cp.lag_threshold]),
-        *(((lag_gap, [cp.lag_gap, -cp.lag_gap]),) if lag_gap is not None else ()),
-        *((t, [cp.disconnect_threshold]) for t in tags),
-    ]
-    with np.errstate(invalid="ignore"):
-        for x, cuts in checks:
-            for cut in cuts:
-                near |= np.abs(x - cut) <= NEAR
-    return near
-
-
-def _completeness(
-    cp: ColumnPlan, scores: Sequence[F64], missing: Sequence[bool], present: Bool
-) -> Bool:
-    complete: Bool = present.copy()
-    if not any(missing):
-        return complete
-    thr = cp.completeness_threshold - _COMPLETE_EPS
-    shares = cp.plan.tree.indicator_share
-    for ks, total in zip(cp.root_indicators, cp.root_totals, strict=True):
-        if total == 0.0:  # an empty sub-system counts as fully observed (share 1.0)
-            complete &= thr <= 1.0
-            continue
-        gone = np.zeros(len(present))
-        for k in ks:
-            if missing[k]:
-                gone += np.isnan(scores[k]) * shares[k]
-        complete &= (total - gone) / total >= thr
-    return complete
-
-
 def _compute(
     cp: ColumnPlan,
     raws: Sequence[F64],
@@ -267,24 +194,24 @@ def _compute(
             viols.append(viol)
         nodes = node_scores(tree, scores, missing, size)
     party, business = nodes[tree.roots[PARTY]], nodes[tree.roots[BUSINESS]]
-    d = _downstream(cp, party, business)
+    d = downstream(cp, party, business)
     if exact and cp.has_geometric:
-        rows = np.flatnonzero(_near(cp, d["score"], d["degree"], d["gap"], [], None))
+        rows = np.flatnonzero(near_cutoffs(cp, d["score"], d["degree"], d["gap"], [], None))
         if rows.size:
             exact_rows(tree, scores, nodes, rows)
-            d = _downstream(cp, party, business)
+            d = downstream(cp, party, business)
     score, degree, gap = d["score"], d["degree"], d["gap"]
     present = ~(np.isnan(party) | np.isnan(business))
-    complete = _completeness(cp, scores, missing, present)
+    complete = completeness(cp, scores, missing, present)
     lag = np.zeros(size, dtype=np.int8)
     with np.errstate(invalid="ignore"):
         # lag_type tests "business lags" first: it must win, so it is written last.
         np.copyto(lag, np.int8(1), where=-gap > cp.lag_threshold)
         np.copyto(lag, np.int8(2), where=gap > cp.lag_threshold)
     np.copyto(lag, np.int8(-1), where=~present)
-    band = _in_bands(degree, cp.band_limits, top_closed=False)
-    grade = _in_bands(score, cp.grade_bands, top_closed=True)
-    _check_bands(degree, band, present, score, grade, complete)
+    band = in_bands(degree, cp.band_limits, top_closed=False)
+    grade = in_bands(score, cp.grade_bands, top_closed=True)
+    check_bands(degree, band, present, score, grade, complete)
     for k, cap in cp.veto_caps:
         viol = viols[k]
         if viol is not None:
@@ -305,50 +232,10 @@ def _compute(
     if not exact:
         with np.errstate(invalid="ignore"):
             product = (party / 100.0) * (business / 100.0)
-        near = _near(cp, score, degree, gap, tags, product, lag_gap)
+        near = near_cutoffs(cp, score, degree, gap, tags, product, lag_gap)
         if ws is not None and cp.has_geometric:
             near |= ws.tree.fragile[:size]
     return _Block(values=values, scores=scores, nodes=nodes, masks=masks, near=near)
-
-
-def _check_bands(
-    degree: F64, band: NDArray[np.int8], present: Bool, score: F64, grade: NDArray[np.int8],
-    complete: Bool,
-) -> None:  # fmt: skip
-    """Raise as :func:`~classguide.band_for` and :func:`~classguide.grading.grade_for` do."""
-    bad = present & (band < 0)
-    if bad.any():
-        raise ClassguideError(
-            f"coordination degree {float(degree[bad][0])!r} falls in no coordination band"
-        )
-    bad = complete & (grade < 0)
-    if bad.any():
-        raise ClassguideError(f"composite score {float(score[bad][0])!r} falls in no grade band")
-
-
-def _downstream(cp: ColumnPlan, party: F64, business: F64) -> dict[str, F64]:
-    """S, C, T, D and the gap U1 − U2, with :func:`classguide.evaluate`'s operations."""
-    wp, wb = cp.party_weight, cp.business_weight
-    with np.errstate(all="ignore"):
-        score = party * wp
-        score += business * wb
-        score /= wp + wb
-        np.maximum(score, 0.0, out=score)
-        np.minimum(score, 100.0, out=score)
-        u1 = party / 100.0
-        u2 = business / 100.0
-        tot = u1 + u2
-        coupling = np.sqrt(u1 * u2)
-        coupling *= 2.0
-        coupling /= tot
-        np.minimum(coupling, 1.0, out=coupling)
-        np.copyto(coupling, 0.0, where=tot == 0.0)
-        alpha = wp / (wp + wb)
-        development = u1 * alpha
-        development += u2 * (1.0 - alpha)
-        degree = np.sqrt(coupling * development)
-        gap = u1 - u2
-    return dict(score=score, coupling=coupling, development=development, degree=degree, gap=gap)
 
 
 def _block(

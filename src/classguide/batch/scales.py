@@ -9,6 +9,7 @@ mirrored ramps ``(-v) - (-f)`` is computed as ``f - v``, which IEEE-754 rounds i
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 from numpy.typing import NDArray
@@ -139,6 +140,8 @@ def _points(s: Scale) -> tuple[tuple[float, float], ...] | None:
 
 
 Lines = tuple[tuple[tuple[float, float], ...], bool]
+#: Largest term a fast line may have within its segment (rounding error ~1e-12 there).
+_LARGEST = 1e4
 
 
 def lines_of(s: Scale) -> Lines | None:
@@ -150,7 +153,13 @@ def lines_of(s: Scale) -> Lines | None:
     lines = []
     for (x0, y0), (x1, y1) in itertools.pairwise(pts):
         slope = (y1 - y0) / (x1 - x0)
-        lines.append((slope, y0 - slope * x0))
+        intercept = y0 - slope * x0
+        # Within the segment the line's terms must stay small, so that rounding them stays far
+        # below 1e-9 (a steep segment, e.g. floor 1e-300 above lo 0, is scored exactly).
+        size = max(abs(slope) * max(abs(x0), abs(x1)), abs(intercept))
+        if not (math.isfinite(slope) and math.isfinite(intercept) and size <= _LARGEST):
+            return None
+        lines.append((slope, intercept))
     slopes = [a for a, _ in lines]
     if all(b <= a for a, b in itertools.pairwise(slopes)):
         return tuple(lines), True

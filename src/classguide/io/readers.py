@@ -64,23 +64,21 @@ def format_of(path: Path) -> str:
     return fmt
 
 
-def detect_encoding(sample: bytes) -> str:
+def detect_encoding(sample: bytes, *, truncated: bool = False) -> str:
     """``utf-8`` (with or without BOM) if ``sample`` decodes as UTF-8, else ``gb18030``.
 
     GB18030 is the superset of GBK (and GB2312) that Chinese office software writes; a file
     that is valid UTF-8 is read as UTF-8 (for Chinese text the two almost never overlap).
+    ``truncated``: the sample is the start of a longer file, so it may end inside a character.
     """
     if sample.startswith(b"\xef\xbb\xbf"):
         return "utf-8"
-    cut = sample
-    for _ in range(4):  # the sample may end inside a multi-byte character
-        try:
-            cut.decode("utf-8")
+    try:
+        sample.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if truncated and exc.reason == "unexpected end of data" and exc.start >= len(sample) - 3:
             return "utf-8"
-        except UnicodeDecodeError as exc:
-            if exc.start < len(cut) - 3:
-                break
-            cut = cut[:-1]
     try:
         sample.decode("gb18030")
     except UnicodeDecodeError as exc:
@@ -102,7 +100,7 @@ def _csv_batches(path: Path, block: int) -> Iterator[RawTable]:
     if not sample.strip():
         yield RawTable(file=str(path), table=pa.table({}), rows=np.zeros(0, np.int64))
         return
-    encoding = detect_encoding(sample)
+    encoding = detect_encoding(sample, truncated=len(sample) == _SAMPLE)
     names = _header(sample, encoding)
     bad: list[InputProblem] = []
 

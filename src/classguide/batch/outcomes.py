@@ -1,0 +1,150 @@
+"""What follows from P and B on columns: S, C, T, D, band, lag and grade cut-offs, completeness,
+and which rows sit so close to a cut-off that the fast path's last bits could matter.
+
+Each function uses :func:`classguide.evaluate`'s operations in the same order, so given the same
+P and B the results are bitwise the single-unit path's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from classguide.batch.plan import ColumnPlan
+from classguide.errors import ClassguideError
+
+__all__ = [
+    "NEAR",
+    "check_bands",
+    "completeness",
+    "downstream",
+    "in_bands",
+    "near_cutoffs",
+]
+
+F64 = NDArray[np.float64]
+Bool = NDArray[np.bool_]
+
+_COMPLETE_EPS = 1e-12
+#: How close to a cut-off a fast-path outcome must be for its row to be recomputed exactly.
+NEAR = 1e-9
+_TINY = 1e-8
+
+
+def in_bands(x: F64, limits: Sequence[tuple[float, float]], top_closed: bool) -> NDArray[np.int8]:
+    """Index of the first band holding ``x`` (-1 for none, NaN included).
+
+    Grades (``top_closed``): the first band holds ``min <= x <= max``, the others ``min <= x <
+    max``. Coordination bands: the first holds ``min <= x <= max``, the others ``min < x <= max``.
+    """
+    code = np.full(x.shape, -1, dtype=np.int8)
+    for j in range(len(limits) - 1, -1, -1):
+        lo, hi = limits[j]
+        if j == 0:
+            cond = (x >= lo) & (x <= hi)
+        elif top_closed:
+            cond = (x >= lo) & (x < hi)
+        else:
+            cond = (x > lo) & (x <= hi)
+        np.copyto(code, np.int8(j), where=cond)
+    return code
+
+
+def _inner_cuts(limits: Sequence[tuple[float, float]]) -> list[float]:
+    """Cut-offs where a tiny change can switch bands (not the outer ends of the whole range)."""
+    cuts = {v for band in limits for v in band}
+    lo = min(v for band in limits for v in band)
+    hi = max(v for band in limits for v in band)
+    return sorted(cuts - {lo, hi})
+
+
+def near_cutoffs(
+    cp: ColumnPlan,
+    score: F64,
+    degree: F64,
+    gap: F64,
+    tags: list[F64],
+    product: F64 | None,
+    lag_gap: F64 | None = None,
+) -> Bool:
+    """Rows whose outcome a last-bit difference could change: S, D, the gap or a disconnect
+    score within :data:`NEAR` of a cut-off, or a sub-system so close to 0 (U1·U2 < 1e-8) that
+    C = 2√(U1·U2)/(U1+U2) magnifies last-bit differences beyond 1e-10."""
+    near: Bool = np.zeros(score.shape, dtype=np.bool_)
+    if product is not None:
+        with np.errstate(invalid="ignore"):
+            near |= product < _TINY
+    checks = [
+        (score, _inner_cuts(cp.grade_bands)),
+        (degree, _inner_cuts(cp.band_limits)),
+        (gap, [cp.lag_threshold, -cp.lag_threshold]),
+        *(((lag_gap, [cp.lag_gap, -cp.lag_gap]),) if lag_gap is not None else ()),
+        *((t, [cp.disconnect_threshold]) for t in tags),
+    ]
+    with np.errstate(invalid="ignore"):
+        for x, cuts in checks:
+            for cut in cuts:
+                near |= np.abs(x - cut) <= NEAR
+    return near
+
+
+def completeness(
+    cp: ColumnPlan, scores: Sequence[F64], missing: Sequence[bool], present: Bool
+) -> Bool:
+    complete: Bool = present.copy()
+    if not any(missing):
+        return complete
+    thr = cp.completeness_threshold - _COMPLETE_EPS
+    shares = cp.plan.tree.indicator_share
+    for ks, total in zip(cp.root_indicators, cp.root_totals, strict=True):
+        if total == 0.0:  # an empty sub-system counts as fully observed (share 1.0)
+            complete &= thr <= 1.0
+            continue
+        gone = np.zeros(len(present))
+        for k in ks:
+            if missing[k]:
+                gone += np.isnan(scores[k]) * shares[k]
+        complete &= (total - gone) / total >= thr
+    return complete
+
+
+def check_bands(
+    degree: F64, band: NDArray[np.int8], present: Bool, score: F64, grade: NDArray[np.int8],
+    complete: Bool,
+) -> None:  # fmt: skip
+    """Raise as :func:`~classguide.band_for` and :func:`~classguide.grading.grade_for` do."""
+    bad = present & (band < 0)
+    if bad.any():
+        raise ClassguideError(
+            f"coordination degree {float(degree[bad][0])!r} falls in no coordination band"
+        )
+    bad = complete & (grade < 0)
+    if bad.any():
+        raise ClassguideError(f"composite score {float(score[bad][0])!r} falls in no grade band")
+
+
+def downstream(cp: ColumnPlan, party: F64, business: F64) -> dict[str, F64]:
+    """S, C, T, D and the gap U1 − U2, with :func:`classguide.evaluate`'s operations."""
+    wp, wb = cp.party_weight, cp.business_weight
+    with np.errstate(all="ignore"):
+        score = party * wp
+        score += business * wb
+        score /= wp + wb
+        np.maximum(score, 0.0, out=score)
+        np.minimum(score, 100.0, out=score)
+        u1 = party / 100.0
+        u2 = business / 100.0
+        tot = u1 + u2
+        coupling = np.sqrt(u1 * u2)
+        coupling *= 2.0
+        coupling /= tot
+        np.minimum(coupling, 1.0, out=coupling)
+        np.copyto(coupling, 0.0, where=tot == 0.0)
+        alpha = wp / (wp + wb)
+        development = u1 * alpha
+        development += u2 * (1.0 - alpha)
+        degree = np.sqrt(coupling * development)
+        gap = u1 - u2
+    return dict(score=score, coupling=coupling, development=development, degree=degree, gap=gap)

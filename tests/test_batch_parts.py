@@ -1,0 +1,89 @@
+"""Properties of the batch path's parts: scales, ranking, duplicate ids, encodings."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pyarrow as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from classguide.batch.ids import duplicate_ids
+from classguide.batch.ranking import competition, percentiles
+from classguide.batch.scales import fast_score_column, score_column
+from classguide.io import detect_encoding
+from classguide.scales import Scale, piecewise_score
+
+finite = st.floats(-0.5, 2.0, allow_nan=False)
+
+
+@st.composite
+def scales(draw: st.DrawFn) -> Scale:
+    direction = draw(st.sampled_from(["higher", "lower", "band"]))
+    lo, a, b, hi = sorted(draw(st.lists(st.floats(0.0, 1.0), min_size=4, max_size=4)))
+    floor = draw(st.sampled_from([None, a]))
+    if direction == "lower":
+        return Scale(direction=direction, floor=None if floor is None else b, target=a, lo=lo,
+                     hi=hi, pass_score=60.0)  # fmt: skip
+    return Scale(direction=direction, floor=floor, target=b, lo=lo, hi=hi, pass_score=60.0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(scales(), st.lists(finite, min_size=1, max_size=40))
+def test_exact_column_scale_is_the_single_unit_scale_bitwise(s: Scale, xs: list[float]) -> None:
+    v = np.array([*xs, np.nan])
+    score, viol = score_column(v, s)
+    for k, x in enumerate(xs):
+        want, met = piecewise_score(x, s)
+        assert score[k] == want
+        assert (viol is None) == (met is None)
+        if viol is not None:
+            assert bool(viol[k]) == (not met)
+    assert np.isnan(score[-1]) and (viol is None or not viol[-1])
+
+
+@settings(max_examples=300, deadline=None)
+@given(scales(), st.lists(finite, min_size=1, max_size=40))
+def test_fast_scale_is_within_ulps_and_exact_at_the_corners(s: Scale, xs: list[float]) -> None:
+    corners = [x for x in (s.lo, s.floor, s.target, s.hi) if x is not None]
+    v = np.array([*xs, *corners, np.nan])
+    exact, viol = score_column(v, s)
+    fast, fviol = fast_score_column(v, s)
+    assert np.allclose(fast, exact, rtol=0, atol=1e-10, equal_nan=True)
+    assert (viol is None and fviol is None) or np.array_equal(viol, fviol)  # type: ignore[arg-type]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([0.0, 12.5, 60.0, 60.0, 99.9, 100.0]) | st.floats(0, 100),
+                min_size=1, max_size=60))  # fmt: skip
+def test_competition_ranks_are_one_plus_the_number_higher(values: list[float]) -> None:
+    v = np.array(values)
+    ranks, below = competition(v)
+    assert below is not None
+    for k, x in enumerate(values):
+        assert ranks[k] == 1 + sum(1 for y in values if y > x)
+        assert below[k] == sum(1 for y in values if y < x)
+    pct = percentiles(ranks, len(values))
+    assert ((pct >= 0) & (pct <= 100)).all() and pct[np.argmax(v)] == 100.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(min_size=0, max_size=70), max_size=40))
+def test_duplicate_ids_are_exactly_the_repeated_ones(ids: list[str]) -> None:
+    repeated = {x for x, n in Counter(ids).items() if n > 1}
+    found = duplicate_ids(pa.array(ids, pa.string()), limit=len(ids) + 1)
+    assert set(found) == repeated and len(found) == len(repeated)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet="县委办公室单位党支部书记abc,123\n", min_size=1, max_size=200))
+def test_encodings_are_told_apart(text: str) -> None:
+    assert detect_encoding(text.encode("utf-8")) == "utf-8"
+    assert detect_encoding(b"\xef\xbb\xbf" + text.encode("utf-8")) == "utf-8"
+    gbk = text.encode("gbk")
+    try:
+        gbk.decode("utf-8")  # pure ASCII, or a few characters that happen to be valid UTF-8
+    except UnicodeDecodeError:
+        assert detect_encoding(gbk) == "gb18030"
+        assert gbk.decode("gb18030") == text
