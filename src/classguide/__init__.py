@@ -17,13 +17,17 @@ from classguide.errors import (
     NoRuleSetError,
     PluginConflictError,
     PluginError,
+    PluginWarning,
     Problem,
     RuleSetError,
     SelectionError,
     WeightsError,
 )
 from classguide.evaluation import evaluate
+from classguide.guide import Guide
+from classguide.hookspecs import WarningRuleSpec, hookimpl
 from classguide.model import AttributeSpec, Text, Unit, UnitType
+from classguide.plugininfo import PluginFailure, PluginInfo
 from classguide.results import (
     Coordination,
     Evaluation,
@@ -48,6 +52,7 @@ from classguide.ruleset import (
     TierAdjustment,
     Veto,
 )
+from classguide.selection import Explanation, RuleSetCandidate
 from classguide.validation import validate_ruleset
 from classguide.weights import AhpResult, ahp, combine, critic, entropy
 
@@ -66,18 +71,24 @@ __all__ = [
     "Evaluation",
     "EvaluationInputError",
     "Evidence",
+    "Explanation",
     "ExpressionError",
     "GradeBand",
     "Group",
+    "Guide",
     "Indicator",
     "IndicatorResult",
     "InputError",
     "NoRuleSetError",
     "PluginConflictError",
     "PluginError",
+    "PluginFailure",
+    "PluginInfo",
+    "PluginWarning",
     "Problem",
     "Provenance",
     "RuleSet",
+    "RuleSetCandidate",
     "RuleSetError",
     "SelectionError",
     "Source",
@@ -88,6 +99,7 @@ __all__ = [
     "Veto",
     "Warning",
     "WarningLevel",
+    "WarningRuleSpec",
     "WeightsError",
     "__version__",
     "ahp",
@@ -100,6 +112,7 @@ __all__ = [
     "entropy",
     "evaluate",
     "from_json",
+    "hookimpl",
     "lag_type",
     "load_ruleset",
     "loads_ruleset",

@@ -28,6 +28,23 @@ def demo(lang: str) -> None:
 
 
 @main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (for programs).")
+@click.option("--all", "show_all", is_flag=True, help="Include the core's built-in plugin.")
+def plugins(as_json: bool, show_all: bool) -> None:
+    """List installed plugins, what they contribute, and load failures (插件)."""
+    from classguide.pluginlist import run_plugins
+
+    code = run_plugins(
+        as_json=as_json,
+        show_all=show_all,
+        echo=click.echo,
+        echo_err=lambda text: click.echo(text, err=True),
+    )
+    if code:
+        raise SystemExit(code)
+
+
+@main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
 def validate(files: tuple[str, ...], as_json: bool) -> None:
@@ -39,4 +56,5 @@ def validate(files: tuple[str, ...], as_json: bool) -> None:
     from classguide.rulefiles import run_validate
 
     status = run_validate(files, as_json=as_json, echo=click.echo)
-    raise SystemExit(status)
+    if status:
+        raise SystemExit(status)

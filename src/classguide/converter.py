@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, get_args, get_origin
 
 import cattrs
 from cattrs.errors import ClassValidationError, IterableValidationError
@@ -84,16 +83,17 @@ def _make_converter() -> cattrs.Converter:
 converter = _make_converter()
 
 
-def _format(exc: BaseException, type_: type | None) -> str:
+def _format(exc: BaseException, type_: Any) -> str:
     if isinstance(exc, KeyError):
         return f"required key {exc.args[0]!r} is missing" if exc.args else "required key missing"
     if isinstance(exc, cattrs.ForbiddenExtraKeysError):
         return f"unknown key(s): {', '.join(sorted(exc.extra_fields))}"
+    if get_origin(type_) is Literal:
+        allowed = ", ".join(repr(a) for a in get_args(type_))
+        got = str(exc).split(" not in literal", 1)[0]
+        return f"expected one of {allowed}, got {got!r}"
     if isinstance(exc, (TypeError, ValueError)) and str(exc):
-        msg = str(exc)
-        if "Literal" in msg or "not in" in msg:
-            return msg
-        return msg
+        return str(exc)
     return f"{type(exc).__name__}: {exc}"
 
 
@@ -135,8 +135,3 @@ def from_json(cls: type[T], text: str | bytes) -> T:
     except (ValueError, UnicodeDecodeError) as exc:
         raise ConversionError([("", f"not valid JSON: {exc}")], what=cls.__name__) from None
     return structure(data, cls)
-
-
-def register_hooks(register: Callable[[cattrs.Converter], None]) -> None:
-    """Let a module of classguide add hooks to the one converter (used at import time only)."""
-    register(converter)

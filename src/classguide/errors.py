@@ -22,6 +22,7 @@ __all__ = [
     "NoRuleSetError",
     "PluginConflictError",
     "PluginError",
+    "PluginWarning",
     "Problem",
     "RuleSetError",
     "SelectionError",
@@ -119,8 +120,21 @@ class AmbiguousRuleSetError(SelectionError):
 
 
 class PluginError(ClassguideError, RuntimeError):
-    """A plugin failed to load or register; the message names its distribution and entry point."""
+    """A plugin failed to load or register; the message names its distribution and entry point.
+
+    ``.failures`` holds the :class:`~classguide.PluginFailure` records behind it (empty when the
+    error concerns one plugin at evaluation time, e.g. a warning rule that raised).
+    """
+
+    def __init__(self, message: str, *, failures: Sequence[object] = ()) -> None:
+        super().__init__(message)
+        self.failures: tuple[object, ...] = tuple(failures)
 
 
 class PluginConflictError(PluginError):
     """Two plugins contribute the same id; the message names both distributions."""
+
+
+class PluginWarning(UserWarning):
+    """A plugin could not be loaded (outside strict mode), or a plugin name in an environment
+    variable matches nothing; issued through :mod:`warnings`."""

@@ -83,7 +83,7 @@ def _check_keys(plan: Plan, observations: Mapping[str, object]) -> None:
             extra = f"; did you mean {hint[0]!r}?" if hint else ""
             raise EvaluationInputError(
                 f"observation {key!r} is not an indicator or formula input of rule set "
-                f"{plan.ruleset.id!r}{extra}"
+                f"{plan.ruleset_id!r}{extra}"
             )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import attrs
 
@@ -24,9 +24,9 @@ __all__ = ["Plan", "plan_for"]
 
 @attrs.frozen(kw_only=True)
 class Plan:
-    """``ruleset`` compiled: indicators in tree (id) order, scales per foundation tier, lookups."""
+    """A rule set compiled: indicators in tree (id) order, scales per foundation tier, lookups."""
 
-    ruleset: RuleSet
+    ruleset_id: str
     tree: Tree
     indicators: tuple[Indicator, ...]
     scales: Mapping[str | None, tuple[Scale, ...]]
@@ -65,7 +65,7 @@ def _compile(ruleset: RuleSet) -> Plan:
     for cm in ruleset.countermeasures:
         countermeasures.setdefault(cm.category, []).append(cm.text)
     return Plan(
-        ruleset=ruleset,
+        ruleset_id=ruleset.id,
         tree=tree,
         indicators=indicators,
         scales=scales,
@@ -81,6 +81,15 @@ def _compile(ruleset: RuleSet) -> Plan:
     )
 
 
+def _forget(key: int) -> Callable[[weakref.ref[RuleSet]], None]:
+    plans = _PLANS  # bound now: the module global may be gone at interpreter exit
+
+    def forget(_: weakref.ref[RuleSet]) -> None:
+        plans.pop(key, None)
+
+    return forget
+
+
 def plan_for(ruleset: RuleSet) -> Plan:
     """The compiled :class:`Plan` of ``ruleset`` (compiled once, cached while it lives)."""
     key = id(ruleset)
@@ -88,5 +97,6 @@ def plan_for(ruleset: RuleSet) -> Plan:
     if hit is not None and hit[0]() is ruleset:
         return hit[1]
     plan = _compile(ruleset)
-    _PLANS[key] = (weakref.ref(ruleset, lambda _: _PLANS.pop(key, None)), plan)
+    # The plan holds no reference to the rule set, so the entry dies with it.
+    _PLANS[key] = (weakref.ref(ruleset, _forget(key)), plan)
     return plan
