@@ -102,7 +102,9 @@ def test_derived_indicator_missing_with_reason() -> None:
     assert ok.indicators["branch_standardised"].value == pytest.approx(0.9)
     zero = cg.evaluate(rs, unit, {**base, "trained": 9.0, "members": 0.0})
     assert zero.indicators["branch_standardised"].score is None
-    assert (zero.indicators["branch_standardised"].missing_reason or "").startswith("division by zero")
+    assert (zero.indicators["branch_standardised"].missing_reason or "").startswith(
+        "division by zero"
+    )
 
 
 # --- properties on random rule sets -------------------------------------------------------

@@ -170,7 +170,8 @@ def _parse_yaml(text: str) -> tuple[Any, Locator]:
 
     loader = None
     try:
-        loader = yaml.SafeLoader(text)
+        # libyaml when PyYAML has it (same safe constructor, ten times faster)
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
         node = loader.get_single_node()
         if node is None:
             raise DocumentError([("", "the document is empty")])

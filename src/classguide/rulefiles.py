@@ -223,10 +223,51 @@ def run_validate(paths: Sequence[str], *, as_json: bool, echo: Callable[[str], N
     return 1 if failed else 0
 
 
-def dumps_ruleset(ruleset: RuleSet, *, format: str = "json") -> str:
-    """``ruleset`` as rule-file text in ``format`` (``"json"`` or ``"yaml"``).
+#: Order of the top-level keys in a written TOML file: the reading order of a hand-written one.
+_TOML_ORDER = (
+    "id", "version", "unit_type", "name", "description", "comparable_versions",
+    "lag_threshold", "completeness_threshold", "pass_score", "selector", "sources", "weights",
+    "groups", "indicators", "grades", "coordination_bands", "alerts", "countermeasures",
+    "adjustments",
+)  # fmt: skip
 
-    Loading the text gives back an equal rule set (AHP weights included).
+
+def _dumps_toml(ruleset: RuleSet) -> str:
+    from classguide._version import __version__
+    from classguide.tomlwriter import to_toml
+
+    header = f"rule set {ruleset.id} {ruleset.version}, written by classguide {__version__}"
+    plain = json.loads(to_json(ruleset))
+    first = [k for k in _TOML_ORDER if k in plain]
+    ordered = {k: plain[k] for k in [*first, *(k for k in plain if k not in first)]}
+    text = to_toml(ordered, header=header)
+    again = loads_ruleset(text, format="toml")
+    if again != ruleset:
+        lost = [
+            f"{name}: {getattr(ruleset.alerts, name)!r}"
+            for name in ("red_at_or_below", "orange_at_or_below")
+            if getattr(ruleset.alerts, name) != getattr(again.alerts, name)
+        ]
+        raise RuleSetError(
+            [
+                Problem(
+                    path="alerts" if lost else "",
+                    message="TOML has no null, so this rule set cannot be written as TOML "
+                    f"without changing it ({', '.join(lost) or 'a value would change'}); "
+                    "write JSON or YAML instead",
+                )
+            ],
+            source=ruleset.id,
+        )
+    return text
+
+
+def dumps_ruleset(ruleset: RuleSet, *, format: str = "json") -> str:
+    """``ruleset`` as rule-file text in ``format``: ``"json"``, ``"yaml"`` or ``"toml"``.
+
+    Loading the text gives back an equal rule set (AHP weights included). TOML has no null: a
+    rule set that needs one (an alert band explicitly switched off with ``None``) raises
+    :class:`RuleSetError` for ``"toml"``.
     """
     if format == "json":
         return to_json(ruleset, indent=2) + "\n"
@@ -235,6 +276,8 @@ def dumps_ruleset(ruleset: RuleSet, *, format: str = "json") -> str:
 
         plain = json.loads(to_json(ruleset))
         return str(yaml.safe_dump(plain, allow_unicode=True, sort_keys=False))
+    if format == "toml":
+        return _dumps_toml(ruleset)
     raise RuleSetError(
-        [Problem(path="", message=f"unknown format {format!r}; expected 'json' or 'yaml'")]
+        [Problem(path="", message=f"unknown format {format!r}; expected json, yaml or toml")]
     )
