@@ -9,17 +9,26 @@ line of a syntax error.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
 import sys
+import types
 import typing
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
 
-from classguide.locations import Locator, format_path, json_locator, toml_locator, yaml_lines
+from classguide.locations import (
+    Locator,
+    format_path,
+    json_locator,
+    lazy,
+    toml_locator,
+    yaml_lines,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -100,7 +109,7 @@ def _parse_json(text: str) -> tuple[Any, Locator]:
         ) from None
     except ValueError as exc:
         raise DocumentError([("", f"not valid JSON: {exc}")]) from None
-    return data, json_locator(text)
+    return data, lazy(lambda: json_locator(text))
 
 
 def _parse_toml(text: str) -> tuple[Any, Locator]:
@@ -111,7 +120,7 @@ def _parse_toml(text: str) -> tuple[Any, Locator]:
         raise DocumentError(
             [("", f"not valid TOML: {exc}")], line=int(m.group(1)) if m else None
         ) from None
-    return data, toml_locator(text)
+    return data, lazy(lambda: toml_locator(text))
 
 
 def _yaml_duplicates(node: Any) -> Raw:
@@ -184,7 +193,7 @@ def _parse_yaml(text: str) -> tuple[Any, Locator]:
     finally:
         if loader is not None:
             loader.dispose()
-    return data, yaml_lines(node)
+    return data, lazy(lambda: yaml_lines(node))
 
 
 PARSERS: Mapping[str, Callable[[str], tuple[Any, Locator]]] = {
@@ -217,11 +226,12 @@ def check_plain(data: Any) -> Raw:
             ]
         if len(path) > MAX_DEPTH:
             return [(format_path(path[:MAX_DEPTH]), f"nested more than {MAX_DEPTH} levels deep")]
-        where = format_path(path)
         if isinstance(value, dict):
             for key, item in value.items():
                 if not isinstance(key, str):
-                    problems.append((where, f"keys must be strings, got {_describe(key)}"))
+                    problems.append(
+                        (format_path(path), f"keys must be strings, got {_describe(key)}")
+                    )
                     continue
                 stack.append((item, (*path, key)))
         elif isinstance(value, list):
@@ -232,7 +242,7 @@ def check_plain(data: Any) -> Raw:
             if abs(value) > _MAX_INT:
                 problems.append(
                     (
-                        where,
+                        format_path(path),
                         f"number {str(value)[:30]}... is too large (beyond ±2**53)"
                         if len(str(value)) > 30
                         else f"number {value} is too large (beyond ±2**53)",
@@ -240,27 +250,45 @@ def check_plain(data: Any) -> Raw:
                 )
         elif isinstance(value, float):
             if not math.isfinite(value):
-                problems.append((where, f"expected a finite number, got {value!r}"))
+                problems.append((format_path(path), f"expected a finite number, got {value!r}"))
         elif isinstance(value, str):
             try:
                 value.encode("utf-8")
             except UnicodeEncodeError:
-                problems.append((where, "string holds an unpaired surrogate (\\ud800-\\udfff)"))
+                problems.append(
+                    (format_path(path), "string holds an unpaired surrogate (\\ud800-\\udfff)")
+                )
         else:
             problems.append(
                 (
-                    where,
+                    format_path(path),
                     f"expected a string, number, boolean, list or table, got {_describe(value)}",
                 )
             )
     return sorted(problems)
 
 
-def _shape_type(tp: Any) -> Any:
+# What a type wants of its data: ("record", field types) | ("mapping", value type) |
+# ("sequence", element type) | ("tuple", element types) | ("scalar", None).
+_Shape = tuple[str, Any]
+
+
+@functools.lru_cache(maxsize=256)
+def _shape(tp: Any) -> _Shape:
     args = [a for a in typing.get_args(tp) if a is not type(None)]
-    if typing.get_origin(tp) in (typing.Union, getattr(__import__("types"), "UnionType", None)):
-        return args[0] if len(args) == 1 else None
-    return tp
+    if typing.get_origin(tp) in (typing.Union, getattr(types, "UnionType", None)):
+        return _shape(args[0]) if len(args) == 1 else ("scalar", None)
+    origin = typing.get_origin(tp)
+    if attrs.has(tp):
+        return ("record", typing.get_type_hints(tp))
+    if origin in (dict, Mapping) or tp is dict:
+        return ("mapping", args[1] if len(args) == 2 else None)
+    if origin in (tuple, list):
+        every = typing.get_args(tp)
+        if len(every) == 2 and every[1] is Ellipsis:
+            return ("sequence", every[0])
+        return ("tuple", every)
+    return ("scalar", None)
 
 
 def check_shape(data: Any, tp: Any, path: tuple[str | int, ...], out: Raw) -> None:
@@ -269,35 +297,29 @@ def check_shape(data: Any, tp: Any, path: tuple[str | int, ...], out: Raw) -> No
     The converter would otherwise read a string as a list of characters or a table as the list
     of its keys.
     """
-    tp = _shape_type(tp)
-    if tp is None or data is None:
+    kind, inner = _shape(tp)
+    if kind == "scalar" or data is None:
         return
-    origin = typing.get_origin(tp)
-    if attrs.has(tp) or origin in (dict, Mapping) or tp is dict:
+    if kind in ("record", "mapping"):
         if not isinstance(data, dict):
-            kind = "record" if attrs.has(tp) else "table of key → value"
-            out.append((format_path(path), f"expected a table ({kind}), got {_describe(data)}"))
+            what = "record" if kind == "record" else "table of key → value"
+            out.append((format_path(path), f"expected a table ({what}), got {_describe(data)}"))
             return
-        if attrs.has(tp):
-            hints = typing.get_type_hints(tp)
-            for key, value in data.items():
-                if key in hints:
-                    check_shape(value, hints[key], (*path, key), out)
-        else:
-            value_tp = typing.get_args(tp)[1] if typing.get_args(tp) else None
-            for key, value in data.items():
-                check_shape(value, value_tp, (*path, key), out)
-    elif origin in (tuple, list):
-        if not isinstance(data, list):
-            out.append((format_path(path), f"expected a list, got {_describe(data)}"))
-            return
-        args = typing.get_args(tp)
-        if len(args) == 2 and args[1] is Ellipsis:
-            for k, item in enumerate(data):
-                check_shape(item, args[0], (*path, k), out)
-        elif args and len(data) == len(args):
-            for k, (item, arg) in enumerate(zip(data, args, strict=True)):
-                check_shape(item, arg, (*path, k), out)
+        for key, value in data.items():
+            if kind == "mapping":
+                check_shape(value, inner, (*path, key), out)
+            elif key in inner:
+                check_shape(value, inner[key], (*path, key), out)
+        return
+    if not isinstance(data, list):
+        out.append((format_path(path), f"expected a list, got {_describe(data)}"))
+        return
+    if kind == "sequence":
+        for k, item in enumerate(data):
+            check_shape(item, inner, (*path, k), out)
+    elif len(data) == len(inner):
+        for k, (item, arg) in enumerate(zip(data, inner, strict=True)):
+            check_shape(item, arg, (*path, k), out)
 
 
 _LITERAL = re.compile(r"^CattrsError: (.*) not in literal typing\.Literal\[(.*)\]$")

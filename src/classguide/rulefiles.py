@@ -275,7 +275,8 @@ def dumps_ruleset(ruleset: RuleSet, *, format: str = "json") -> str:
         import yaml
 
         plain = json.loads(to_json(ruleset))
-        return str(yaml.safe_dump(plain, allow_unicode=True, sort_keys=False))
+        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+        return str(yaml.dump(plain, Dumper=dumper, allow_unicode=True, sort_keys=False))
     if format == "toml":
         return _dumps_toml(ruleset)
     raise RuleSetError(
