@@ -20,6 +20,7 @@ from classguide.errors import (
     PluginWarning,
     Problem,
     RuleSetError,
+    ScaffoldError,
     SelectionError,
     WeightsError,
 )
@@ -52,6 +53,7 @@ from classguide.ruleset import (
     TierAdjustment,
     Veto,
 )
+from classguide.sample import SampleCase, generate_sample
 from classguide.selection import Explanation, RuleSetCandidate
 from classguide.validation import validate_ruleset
 from classguide.weights import AhpResult, ahp, combine, critic, entropy
@@ -90,6 +92,8 @@ __all__ = [
     "RuleSet",
     "RuleSetCandidate",
     "RuleSetError",
+    "SampleCase",
+    "ScaffoldError",
     "SelectionError",
     "Source",
     "Text",
@@ -112,6 +116,7 @@ __all__ = [
     "entropy",
     "evaluate",
     "from_json",
+    "generate_sample",
     "hookimpl",
     "lag_type",
     "load_ruleset",

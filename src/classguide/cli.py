@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from classguide._version import __version__
@@ -19,12 +21,46 @@ def main() -> None:
 
 
 @main.command()
+@click.option(
+    "--size",
+    type=click.IntRange(min=1),
+    default=1000,
+    show_default=True,
+    help="Number of sample units.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the sample.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, writable=True),
+    default="classguide-demo",
+    show_default=True,
+    help="Folder for results.csv and results.json.",
+)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
-def demo(lang: str) -> None:
-    """Evaluate example units and print the results (演示)."""
+def demo(size: int, seed: int, out: str, lang: str) -> None:
+    """Evaluate a generated sample population with the installed plugins (演示).
+
+    Prints a summary per sector (grades, coordination bands, lag types, most frequent
+    warnings) and writes one row / record per unit to OUT/results.csv and OUT/results.json.
+    """
     from classguide.demo import run_demo
 
-    run_demo(lang=lang, echo=click.echo)
+    run_demo(size=size, seed=seed, out=out, lang=lang, echo=click.echo)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
+def validate(files: tuple[str, ...], as_json: bool) -> None:
+    """Check rule-set files (TOML, JSON, YAML) as a whole (校验规则文件).
+
+    Prints every error and warning with file, line and rule-set path; exits with status 1 when
+    any file has an error.
+    """
+    from classguide.rulefiles import run_validate
+
+    status = run_validate(files, as_json=as_json, echo=click.echo)
+    raise SystemExit(status)
 
 
 @main.command()
@@ -44,17 +80,59 @@ def plugins(as_json: bool, show_all: bool) -> None:
         raise SystemExit(code)
 
 
-@main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
-def validate(files: tuple[str, ...], as_json: bool) -> None:
-    """Check rule-set files (TOML, JSON, YAML) as a whole (校验规则文件).
+@main.command("new-plugin")
+@click.argument("name")
+@click.option(
+    "--unit-type",
+    default="organ",
+    show_default=True,
+    help="Built-in unit type the rule set is for (organ, soe, university, school, hospital).",
+)
+@click.option(
+    "--new-unit-type",
+    metavar="ID",
+    help="Instead: a new unit type the plugin registers (e.g. community).",
+)
+@click.option(
+    "--attribute",
+    "attributes",
+    multiple=True,
+    metavar="NAME=V1,V2",
+    help="An attribute of the new unit type and its values (repeatable); foundation is added.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder in which to create classguide-NAME/.",
+)
+def new_plugin(
+    name: str,
+    unit_type: str,
+    new_unit_type: str | None,
+    attributes: tuple[str, ...],
+    out: Path,
+) -> None:
+    """Scaffold a plugin distribution classguide-NAME with a passing contract suite (新建插件)."""
+    from classguide.errors import ScaffoldError
+    from classguide.scaffold import (
+        NewUnitType,
+        describe,
+        parse_attribute,
+        plan_scaffold,
+        write_scaffold,
+    )
 
-    Prints every error and warning with file, line and rule-set path; exits with status 1 when
-    any file has an error.
-    """
-    from classguide.rulefiles import run_validate
-
-    status = run_validate(files, as_json=as_json, echo=click.echo)
-    if status:
-        raise SystemExit(status)
+    try:
+        if attributes and new_unit_type is None:
+            raise ScaffoldError("--attribute describes a new unit type: give --new-unit-type too")
+        new = None
+        if new_unit_type is not None:
+            new = NewUnitType(id=new_unit_type, attributes=dict(map(parse_attribute, attributes)))
+        scaffold = plan_scaffold(name, out=out, unit_type=unit_type, new_unit_type=new)
+        written = write_scaffold(scaffold)
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
+    for line in describe(written, scaffold, name):
+        click.echo(line)

@@ -1,21 +1,35 @@
-"""``classguide demo``: evaluate a few example units against the example rule set.
+"""``classguide demo``: evaluate a generated sample population with the installed plugins.
 
-The sector plugins replace this with a generated sample population; until then the demo shows
-real results of the core on hand-made units.
+The demo builds a :class:`~classguide.Guide` (so it uses exactly the sector plugins installed
+and not blocked), generates a seeded sample population (:mod:`classguide.sample`), evaluates
+every unit, prints a summary per sector and writes the full results (``results.csv`` and
+``results.json``, one row / record per unit) to an output folder. With no sector plugin
+installed it falls back to the bundled example rule set (an organ example) and says so.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Mapping
 from importlib import resources
+from pathlib import Path
 
+import attrs
+
+from classguide.demoreport import sector_summary, write_results
 from classguide.evaluation import evaluate
-from classguide.model import Unit
+from classguide.guide import Guide
+from classguide.model import Unit, UnitType
 from classguide.results import Evaluation
 from classguide.rulefiles import loads_ruleset
 from classguide.ruleset import RuleSet
+from classguide.sample import SampleCase, generate_sample
+from classguide.sampleprofiles import TYPE_SHARES
 
-__all__ = ["example_ruleset", "example_units", "run_demo"]
+__all__ = ["DEFAULT_OUT", "DemoRun", "example_ruleset", "example_units", "run_demo"]
+
+#: Where ``classguide demo`` writes its results unless told otherwise.
+DEFAULT_OUT = "classguide-demo"
 
 
 def example_ruleset() -> RuleSet:
@@ -104,67 +118,112 @@ def example_units() -> list[tuple[Unit, dict[str, object]]]:
     ]
 
 
-def _row(ev: Evaluation, rs: RuleSet, lang: str) -> list[str]:
-    def fmt(x: float | None) -> str:
-        return "—" if x is None else f"{x:.1f}"
+@attrs.frozen(kw_only=True)
+class DemoRun:
+    """What a demo run did: the sample, its evaluations, the files, and how long evaluating took.
 
-    band = next((b.name(lang) for b in rs.coordination_bands if b.id == ev.band), "—")
-    grade = next((g.name(lang) for g in rs.grades if g.id == ev.grade), "—")
-    lag = {
-        "party": ("党建滞后", "party lags"),
-        "business": ("业务滞后", "business lags"),
-        "balanced": ("同步", "balanced"),
-    }.get(ev.lag or "", ("—", "—"))
-    top = ev.warnings[0] if ev.warnings else None
-    warn = f"{top.level.label(lang)} {top.message(lang)}" if top else ""
-    d = "—" if ev.coordination is None else f"{ev.coordination.degree:.3f}"
-    return [
-        ev.unit.name,
-        fmt(ev.party),
-        fmt(ev.business),
-        fmt(ev.score),
-        d,
-        band,
-        lag[0] if lang == "zh" else lag[1],
-        grade,
-        str(len(ev.warnings)),
-        warn,
-    ]
+    ``fallback`` is true when no sector plugin was installed and the example rule set was used.
+    """
+
+    cases: tuple[SampleCase, ...]
+    evaluations: tuple[Evaluation, ...]
+    files: Mapping[str, Path]
+    seconds: float
+    fallback: bool
 
 
-def _width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+@attrs.frozen(kw_only=True)
+class _ExampleSource:
+    """The example rule set as the only lock, for organs (the fallback without plugins)."""
+
+    unit_types: Mapping[str, UnitType]
+    rulesets: Mapping[str, RuleSet]
+
+    def ruleset_for(self, unit: Unit) -> RuleSet:
+        return next(iter(self.rulesets.values()))
 
 
-def _table(rows: list[list[str]]) -> list[str]:
-    widths = [max(_width(r[c]) for r in rows) for c in range(len(rows[0]))]
-    return [
-        "  ".join(cell + " " * (widths[c] - _width(cell)) for c, cell in enumerate(r)).rstrip()
-        for r in rows
-    ]
+def _sector_order(types: set[str]) -> list[str]:
+    """The five sectors in their usual order, then any other unit types by id."""
+    known = [t for t in TYPE_SHARES if t in types]
+    return known + sorted(types - set(known))
 
 
-def run_demo(*, lang: str = "zh", echo: Callable[[str], object] = print) -> list[Evaluation]:
-    """Evaluate the example units and print a table; returns the evaluations."""
-    rs = example_ruleset()
-    evaluations = [evaluate(rs, u, obs, period="2025") for u, obs in example_units()]
-    head = (
-        [
-            "单位",
-            "党建P",
-            "业务B",
-            "综合S",
-            "协调度D",
-            "协调等级",
-            "滞后类型",
-            "等次",
-            "预警数",
-            "最高预警",
-        ]
-        if lang == "zh"
-        else ["unit", "P", "B", "S", "D", "band", "lag", "grade", "warnings", "most severe warning"]
+_NOTICE = {
+    "fallback": (
+        "没有可用的行业插件（未安装或已屏蔽）：改用内置示例规则集（example-organ，仅机关），结果仅供演示。",
+        "No sector plugin is available (none installed, or all blocked): using the bundled "
+        "example rule set "
+        "(example-organ, organs only); results are for demonstration.",
+    ),
+}
+
+
+def run_demo(
+    *,
+    size: int = 1000,
+    seed: int = 0,
+    out: str | Path = DEFAULT_OUT,
+    lang: str = "zh",
+    echo: Callable[[str], object] = print,
+    guide: Guide | None = None,
+) -> DemoRun:
+    """Generate ``size`` sample units (seed ``seed``), evaluate them, summarise, write files.
+
+    ``guide`` defaults to ``classguide.Guide()`` (the installed plugins). Returns a
+    :class:`DemoRun`; the summary goes to ``echo`` in ``lang`` (``"zh"`` or ``"en"``).
+    """
+    g = guide if guide is not None else Guide()
+    zh = lang == "zh"
+    fallback = not g.rulesets
+    if fallback:
+        rs = example_ruleset()
+        organ = {rs.unit_type: g.unit_types[rs.unit_type]}
+        source = _ExampleSource(unit_types=organ, rulesets={rs.id: rs})
+        echo(_NOTICE["fallback"][0 if zh else 1])
+        cases = generate_sample(source, size=size, seed=seed)
+        start = time.perf_counter()
+        evaluations = tuple(evaluate(rs, c.unit, c.observations) for c in cases)
+        seconds = time.perf_counter() - start
+        rulesets: Mapping[str, RuleSet] = {rs.id: rs}
+        unit_types: Mapping[str, UnitType] = organ
+    else:
+        cases = generate_sample(g, size=size, seed=seed)
+        start = time.perf_counter()
+        evaluations = tuple(g.evaluate(c.unit, c.observations) for c in cases)
+        seconds = time.perf_counter() - start
+        rulesets, unit_types = g.rulesets, g.unit_types
+    pairs = list(zip(cases, evaluations, strict=True))
+    folder = Path(out)
+    files = write_results(folder, pairs, rulesets, unit_types, lang)
+    used = sorted({ev.ruleset_id for ev in evaluations})
+    if zh:
+        echo(
+            f"classguide 演示：{len(cases)} 个样本单位（随机种子 {seed}），"
+            f"{len(used)} 个规则集，评价用时 {seconds:.2f} 秒"
+        )
+    else:
+        echo(
+            f"classguide demo: {len(cases)} sample units (seed {seed}), {len(used)} rule sets, "
+            f"evaluated in {seconds:.2f} s"
+        )
+    for type_id in _sector_order({c.unit.unit_type for c in cases}):
+        echo("")
+        mine = [(c, ev) for c, ev in pairs if c.unit.unit_type == type_id]
+        for line in sector_summary(unit_types[type_id], mine, rulesets, lang):
+            echo(line)
+    echo("")
+    where = folder.resolve()
+    names = (
+        "、".join(p.name for p in files.values())
+        if zh
+        else ", ".join(p.name for p in files.values())
     )
-    echo(f"{rs.name(lang)} — {rs.id} v{rs.version}")
-    for line in _table([head] + [_row(ev, rs, lang) for ev in evaluations]):
-        echo(line)
-    return evaluations
+    echo(f"完整结果已写入 {where}：{names}" if zh else f"Full results written to {where}: {names}")
+    return DemoRun(
+        cases=cases,
+        evaluations=evaluations,
+        files=files,
+        seconds=seconds,
+        fallback=fallback,
+    )

@@ -25,6 +25,7 @@ __all__ = [
     "PluginWarning",
     "Problem",
     "RuleSetError",
+    "ScaffoldError",
     "SelectionError",
     "WeightsError",
 ]
@@ -138,3 +139,7 @@ class PluginConflictError(PluginError):
 class PluginWarning(UserWarning):
     """A plugin could not be loaded (outside strict mode), or a plugin name in an environment
     variable matches nothing; issued through :mod:`warnings`."""
+
+
+class ScaffoldError(ClassguideError, ValueError):
+    """``classguide new-plugin`` cannot scaffold as asked (bad name, existing folder, ...)."""

@@ -32,6 +32,7 @@ from classguide.scales import piecewise_score, raw_number
 __all__ = ["evaluate", "inputs_hash"]
 
 _COMPLETE_EPS = 1e-12
+_INF = math.inf
 
 
 def _encode_value(v: object) -> bytes:
@@ -112,7 +113,8 @@ def _score_indicators(
                 raw = computed
         # Fast path: a plain in-range float for a ratio or count needs no further checks.
         if type(raw) is float and (
-            (ind.kind == "ratio" and 0.0 <= raw <= 1.0) or (ind.kind == "count" and raw >= 0.0)
+            (ind.kind == "ratio" and 0.0 <= raw <= 1.0)
+            or (ind.kind == "count" and 0.0 <= raw < _INF)
         ):
             number: float | None = raw
         elif raw is None:

@@ -18,7 +18,9 @@ format allows) and rule-set path:
 
 from __future__ import annotations
 
+import glob
 import json
+import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -179,6 +181,23 @@ def check_ruleset_file(path: str | Path) -> list[Problem]:
     return _place(problems, locator, str(p))
 
 
+def _expand_patterns(paths: Sequence[str]) -> list[str]:
+    """Paths, with glob patterns the shell left alone expanded (``**`` is recursive).
+
+    Shells without ``globstar`` (and Windows shells) pass ``plugins/**/*.toml`` through
+    unexpanded or half-expanded; a pattern that names no file is expanded here, in sorted order.
+    A pattern matching nothing is kept, so that it is reported as unreadable.
+    """
+    out: list[str] = []
+    for path in paths:
+        if not os.path.exists(path) and any(ch in path for ch in "*?["):
+            matches = sorted(glob.glob(path, recursive=True))
+            out.extend(matches or [path])
+        else:
+            out.append(path)
+    return out
+
+
 def run_validate(paths: Sequence[str], *, as_json: bool, echo: Callable[[str], None]) -> int:
     """``classguide validate``: check each file, print the problems, return the exit status.
 
@@ -188,7 +207,7 @@ def run_validate(paths: Sequence[str], *, as_json: bool, echo: Callable[[str], N
     """
     reports = []
     failed = False
-    for path in paths:
+    for path in _expand_patterns(paths):
         problems = check_ruleset_file(path)
         errors = sum(p.severity == "error" for p in problems)
         failed = failed or errors > 0

@@ -137,6 +137,8 @@ def raw_number(ind: Indicator, value: object) -> float | None:
     kind = ind.kind
     if kind == "grade":
         table = ind.grades or {}
+        if isinstance(value, float) and math.isnan(value):
+            return None
         if not isinstance(value, str):
             raise EvaluationInputError(
                 f"indicator {ind.id!r}: expected a grade label (one of {', '.join(table)}), "
