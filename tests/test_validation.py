@@ -326,6 +326,23 @@ def test_selector_checked_against_a_given_unit_type() -> None:
     assert codes == {"selector", "unit-type"}
 
 
+def test_check_file_uses_the_given_unit_types(tmp_path: Path) -> None:
+    data = {**example_data(), "unit_type": "community", "selector": {"size": ["huge"]}}
+    path = tmp_path / "community.json"
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
+    assert cg.check_ruleset_file(path) == []
+    community = cg.UnitType(
+        id="community",
+        name=cg.Text(zh="社区"),
+        attributes=(cg.AttributeSpec(name="size", label=cg.Text(zh="规模"), values=("small",)),),
+    )
+    (problem,) = cg.check_ruleset_file(path, unit_types={"community": community})
+    assert (problem.path, problem.code) == ("selector['size'][0]", "selector")
+    assert problem.line == next(
+        k + 1 for k, line in enumerate(path.read_text("utf-8").splitlines()) if '"huge"' in line
+    )
+
+
 def test_unknown_unit_type_skips_selector_checks() -> None:
     rs = cg.converter.structure(
         {**example_data(), "unit_type": "community", "selector": {"size": ["big"]}}, cg.RuleSet

@@ -21,7 +21,6 @@ from __future__ import annotations
 import glob
 import json
 import os
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
@@ -41,13 +40,9 @@ from classguide.documents import (
 from classguide.errors import ConversionError, Problem, RuleSetError
 from classguide.judgements import apply_ahp, weight_placeholders
 from classguide.locations import Locator, parse_path
+from classguide.model import UnitType
 from classguide.ruleset import RuleSet
 from classguide.validation import STRUCTURAL, validate_ruleset
-
-if sys.version_info >= (3, 11):
-    pass
-else:  # pragma: no cover - exercised on Python 3.10 only
-    pass  # type: ignore[import-not-found,unused-ignore]
 
 __all__ = [
     "FORMATS",
@@ -166,19 +161,31 @@ def load_ruleset(path: str | Path, *, validate: bool = False) -> RuleSet:
     return loads_ruleset(data, format=fmt, source=str(p), validate=validate)
 
 
-def check_ruleset_file(path: str | Path) -> list[Problem]:
+def check_ruleset_file(
+    path: str | Path, *, unit_types: Mapping[str, UnitType] | None = None
+) -> list[Problem]:
     """Every problem of the rule file at ``path``, errors then warnings, with file and line.
 
     Never raises for a bad file: a file that cannot be read or structured gives its reading
-    problems; one that can gives :func:`validate_ruleset`'s.
+    problems; one that can gives :func:`validate_ruleset`'s. ``unit_types`` (id → type, e.g.
+    a :class:`~classguide.Guide`'s) lets the selector be checked against a plugin's unit type.
     """
     p = Path(path)
     try:
         ruleset, problems, locator = _read(_read_bytes(p), _format_of(p))
     except DocumentError as failure:
         return _raw_problems(failure, str(p))
-    del ruleset
+    unit_type = (unit_types or {}).get(ruleset.unit_type)
+    if unit_type is not None:
+        problems = validate_ruleset(ruleset, unit_type)
     return _place(problems, locator, str(p))
+
+
+def _installed_unit_types() -> Mapping[str, UnitType]:
+    """Unit types of the installed plugins (built-in ones included), to check selectors."""
+    from classguide.guide import Guide
+
+    return Guide().unit_types
 
 
 def _expand_patterns(paths: Sequence[str]) -> list[str]:
@@ -203,12 +210,14 @@ def run_validate(paths: Sequence[str], *, as_json: bool, echo: Callable[[str], N
 
     Human output is one ``file:line: severity: path: message [code]`` line per problem and a
     summary per file; ``--json`` prints a list of ``{"file", "ok", "errors", "warnings",
-    "problems"}`` objects. The status is 1 when any file has an error, else 0.
+    "problems"}`` objects. The status is 1 when any file has an error, else 0. Selectors are
+    checked against the unit types of the installed plugins.
     """
     reports = []
     failed = False
+    unit_types = _installed_unit_types()
     for path in _expand_patterns(paths):
-        problems = check_ruleset_file(path)
+        problems = check_ruleset_file(path, unit_types=unit_types)
         errors = sum(p.severity == "error" for p in problems)
         failed = failed or errors > 0
         reports.append((path, problems, errors, len(problems) - errors))
