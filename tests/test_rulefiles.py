@@ -452,7 +452,9 @@ def mutated_documents(draw: st.DrawFn) -> dict[str, object]:
         parent = _get(data, path[:-1])
         key = path[-1]
         action = draw(
-            st.sampled_from(["replace", "replace", "delete", "extra", "duplicate", "scale"])
+            st.sampled_from(
+                ["replace", "replace", "delete", "extra", "duplicate", "scale", "weights"]
+            )
         )
         if action == "replace":
             parent[key] = draw(JUNK)  # type: ignore[index]
@@ -462,6 +464,11 @@ def mutated_documents(draw: st.DrawFn) -> dict[str, object]:
             parent[draw(st.sampled_from(["weigth", "note", "id", "ahp"]))] = draw(JUNK)
         elif action == "duplicate" and isinstance(parent, list):
             parent.append(parent[key])  # type: ignore[index]
+        elif action == "weights":
+            data["weights"] = {
+                "party": draw(st.sampled_from([-0.5, 0.0, 0.3, 0.5])),
+                "business": draw(st.sampled_from([-0.5, 0.0, 0.5, 0.7, 1.5])),
+            }
         elif action == "scale" and isinstance(parent[key], float):  # type: ignore[index]
             parent[key] *= draw(st.sampled_from([0.0, -1.0, 0.5, 2.0, 1e300]))  # type: ignore[index]
     return data
@@ -481,10 +488,26 @@ def _check_outcome(text: str | bytes, fmt: str) -> None:
     assert all(p.file == f"fuzz.{fmt}" for p in error.problems)
 
 
+def _evaluates(ruleset: cg.RuleSet) -> None:
+    """The example units evaluate: a result, or an error naming a bad observation."""
+    from classguide.demo import example_units
+
+    ids = {i.id for i in ruleset.indicators}
+    for unit, observations in example_units():
+        unit = cg.Unit(
+            id=unit.id, name=unit.name, unit_type=ruleset.unit_type, attributes=unit.attributes
+        )
+        try:
+            cg.evaluate(ruleset, unit, {k: v for k, v in observations.items() if k in ids})
+        except cg.EvaluationInputError:
+            continue
+
+
 def _check_loaded(ruleset: cg.RuleSet, text: str | bytes, fmt: str) -> None:
     problems = cg.validate_ruleset(ruleset)
     errors = [p for p in problems if p.severity == "error"]
     assert not [p for p in errors if p.code in STRUCTURAL]
+    _evaluates(ruleset)  # whatever non-structural errors it has, the engine copes
     if errors:
         with pytest.raises(cg.RuleSetError):
             cg.loads_ruleset(text, format=fmt, validate=True)
@@ -594,3 +617,18 @@ def test_toml_writer_keeps_any_text(zh: str, en: str, label: str) -> None:
     )
     text = cg.dumps_ruleset(changed, format="toml")
     assert cg.loads_ruleset(text) == changed
+
+
+@pytest.mark.parametrize("party", [-0.5, 0.0, 0.3, 0.5, 2.0])
+@pytest.mark.parametrize("business", [-1.0, 0.0, 0.5, 0.7])
+def test_what_loads_evaluates_whatever_the_composite_weights(party: float, business: float) -> None:
+    data = example_data()
+    data["weights"] = {"party": party, "business": business}
+    try:
+        ruleset = cg.loads_ruleset(json.dumps(data), format="json")
+    except cg.RuleSetError as exc:
+        codes = {p.code for p in exc.problems}
+    else:
+        _evaluates(ruleset)
+        codes = set()
+    assert ("composite-weight" in codes) == (party <= 0 or business <= 0)

@@ -117,6 +117,12 @@ CASES: list[tuple[str, Edit, str, str]] = [
         "weights",
         "weights-sum",
     ),
+    (
+        "negative composite weight",
+        _set("weights", {"party": -0.5, "business": 1.5}),
+        "weights.party",
+        "composite-weight",
+    ),
     ("no party indicator", _drop_party, "indicators", "missing-dimension"),
     (
         "higher with floor above target",

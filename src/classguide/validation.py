@@ -46,6 +46,7 @@ STRUCTURAL = frozenset(
         "veto-cap",
         "bands",
         "alert-band",
+        "composite-weight",
         "adjustment-indicator",
         "duplicate-adjustment",
     }
@@ -183,8 +184,8 @@ def _weights(rs: RuleSet) -> Iterator[Problem]:
         if not value > 0:
             yield err(
                 f"weights.{name}",
-                "weight-not-positive",
-                f"composite weight must be positive, got {value!r}",
+                "composite-weight",
+                f"composite weight must be positive, got {value!r} (S and T divide by the sum)",
             )
     if abs(cw.party + cw.business - 1.0) > WEIGHT_TOLERANCE:
         yield err(
