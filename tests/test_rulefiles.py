@@ -13,7 +13,13 @@ from hypothesis import strategies as st
 
 import classguide as cg
 from classguide.validation import STRUCTURAL
-from rulefile_cases import EXAMPLE, example, example_data, shipped_rule_files
+from rulefile_cases import (
+    EXAMPLE,
+    evaluates_examples,
+    example,
+    example_data,
+    shipped_rule_files,
+)
 
 TOML_TEXT = EXAMPLE.read_text("utf-8")
 
@@ -488,26 +494,11 @@ def _check_outcome(text: str | bytes, fmt: str) -> None:
     assert all(p.file == f"fuzz.{fmt}" for p in error.problems)
 
 
-def _evaluates(ruleset: cg.RuleSet) -> None:
-    """The example units evaluate: a result, or an error naming a bad observation."""
-    from classguide.demo import example_units
-
-    ids = {i.id for i in ruleset.indicators}
-    for unit, observations in example_units():
-        unit = cg.Unit(
-            id=unit.id, name=unit.name, unit_type=ruleset.unit_type, attributes=unit.attributes
-        )
-        try:
-            cg.evaluate(ruleset, unit, {k: v for k, v in observations.items() if k in ids})
-        except cg.EvaluationInputError:
-            continue
-
-
 def _check_loaded(ruleset: cg.RuleSet, text: str | bytes, fmt: str) -> None:
     problems = cg.validate_ruleset(ruleset)
     errors = [p for p in problems if p.severity == "error"]
     assert not [p for p in errors if p.code in STRUCTURAL]
-    _evaluates(ruleset)  # whatever non-structural errors it has, the engine copes
+    evaluates_examples(ruleset)  # whatever non-structural errors it has, the engine copes
     if errors:
         with pytest.raises(cg.RuleSetError):
             cg.loads_ruleset(text, format=fmt, validate=True)
@@ -573,7 +564,7 @@ def _doc_block(language: str, marker: str) -> str:
     return next(b.split("```")[0] for b in blocks if marker in b)
 
 
-def test_documented_example_loads_validates_and_evaluates() -> None:
+def test_documented_example_loads_validates_andevaluates_examples() -> None:
     ruleset = cg.loads_ruleset(_doc_block("toml", 'id = "example-school"'), validate=True)
     assert cg.validate_ruleset(ruleset) == []
     teaching = next(g for g in ruleset.groups if g.id == "teaching")
@@ -629,6 +620,6 @@ def test_what_loads_evaluates_whatever_the_composite_weights(party: float, busin
     except cg.RuleSetError as exc:
         codes = {p.code for p in exc.problems}
     else:
-        _evaluates(ruleset)
+        evaluates_examples(ruleset)
         codes = set()
     assert ("composite-weight" in codes) == (party <= 0 or business <= 0)
