@@ -113,7 +113,7 @@ def test_json_problems_have_lines() -> None:
     problems = problems_of(lambda: cg.loads_ruleset(text, format="json", source="r.json"))
     lines = {p.path: p.line for p in problems}
     assert lines["indicators[5].floor"] == line_of(text, '"floor": "0.8"')
-    assert lines["grades[1].name"] == line_of(text, '"zh": "较好"') - 1
+    assert lines["grades[1].name"] == line_of(text, '"fr": "assez bien"')  # the unknown key
     assert all(p.file == "r.json" for p in problems)
 
 
@@ -623,3 +623,18 @@ def test_what_loads_evaluates_whatever_the_composite_weights(party: float, busin
         evaluates_examples(ruleset)
         codes = set()
     assert ("composite-weight" in codes) == (party <= 0 or business <= 0)
+
+
+def test_toml_lines_survive_multi_line_arrays() -> None:
+    # A row of a multi-line matrix starts with "[" but is no table header; a problem inside it
+    # points at its key's line, and later tables are still counted right.
+    block = (
+        '\n[groups.ahp]\nchildren = ["public_satisfaction", "tasks_completed"]\n'
+        'matrix = [\n  [1, 2],\n  [0.5, "one"],\n]\n'
+    )
+    text = with_ahp(block)
+    text = text.replace('id = "joint_assessment"', 'id = "joint_assessment"\nbogus = 1')
+    problems = problems_of(lambda: cg.loads_ruleset(text))
+    lines = {p.path: p.line for p in problems}
+    assert lines["groups[2].ahp.matrix[1][1]"] == line_of(text, "matrix = [")
+    assert lines["indicators[7]"] == line_of(text, "bogus = 1")  # the unknown key itself

@@ -94,11 +94,18 @@ def _place(problems: Sequence[Problem], locator: Locator | None, file: str | Non
     return sorted(out, key=lambda p: (p.severity != "error", p.line or 0))
 
 
+_UNKNOWN_KEYS = "unknown key(s): "
+
+
 def _raw_problems(failure: DocumentError, file: str | None) -> list[Problem]:
-    problems = [
-        Problem(path=p, message=m, code="load", line=None if p else failure.line)
-        for p, m in failure.problems
-    ]
+    problems = []
+    for path, message in failure.problems:
+        line = None if path else failure.line
+        if message.startswith(_UNKNOWN_KEYS) and failure.locator is not None:
+            # point at the (first) unknown key rather than at its table
+            first = message[len(_UNKNOWN_KEYS) :].split(", ")[0]
+            line = failure.locator((*parse_path(path), first))
+        problems.append(Problem(path=path, message=message, code="load", line=line))
     return _place(problems, failure.locator, file)
 
 
