@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import classguide as cg
+from classguide.demo import example_units
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "src" / "classguide" / "examples" / "example_organ.toml"
@@ -32,3 +33,16 @@ def example_data() -> dict[str, Any]:
 
 def example() -> cg.RuleSet:
     return cg.load_ruleset(EXAMPLE)
+
+
+def evaluates_examples(ruleset: cg.RuleSet) -> None:
+    """The example units evaluate: a result, or an error naming a bad observation."""
+    ids = {i.id for i in ruleset.indicators}
+    for unit, observations in example_units():
+        unit = cg.Unit(
+            id=unit.id, name=unit.name, unit_type=ruleset.unit_type, attributes=unit.attributes
+        )
+        try:
+            cg.evaluate(ruleset, unit, {k: v for k, v in observations.items() if k in ids})
+        except cg.EvaluationInputError:
+            continue

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 import classguide as cg
 from classguide.cli import main
 from classguide.validation import STRUCTURAL
-from rulefile_cases import EXAMPLE, example, example_data, shipped_rule_files
+from rulefile_cases import EXAMPLE, evaluates_examples, example, example_data, shipped_rule_files
 
 Edit = Callable[[dict[str, Any]], None]
 
@@ -116,6 +116,12 @@ CASES: list[tuple[str, Edit, str, str]] = [
         _set("weights", {"party": 0.6, "business": 0.6}),
         "weights",
         "weights-sum",
+    ),
+    (
+        "negative composite weight",
+        _set("weights", {"party": -0.5, "business": 1.5}),
+        "weights.party",
+        "composite-weight",
     ),
     ("no party indicator", _drop_party, "indicators", "missing-dimension"),
     (
@@ -326,6 +332,23 @@ def test_selector_checked_against_a_given_unit_type() -> None:
     assert codes == {"selector", "unit-type"}
 
 
+def test_check_file_uses_the_given_unit_types(tmp_path: Path) -> None:
+    data = {**example_data(), "unit_type": "community", "selector": {"size": ["huge"]}}
+    path = tmp_path / "community.json"
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
+    assert cg.check_ruleset_file(path) == []
+    community = cg.UnitType(
+        id="community",
+        name=cg.Text(zh="社区"),
+        attributes=(cg.AttributeSpec(name="size", label=cg.Text(zh="规模"), values=("small",)),),
+    )
+    (problem,) = cg.check_ruleset_file(path, unit_types={"community": community})
+    assert (problem.path, problem.code) == ("selector['size'][0]", "selector")
+    assert problem.line == next(
+        k + 1 for k, line in enumerate(path.read_text("utf-8").splitlines()) if '"huge"' in line
+    )
+
+
 def test_unknown_unit_type_skips_selector_checks() -> None:
     rs = cg.converter.structure(
         {**example_data(), "unit_type": "community", "selector": {"size": ["big"]}}, cg.RuleSet
@@ -345,7 +368,8 @@ def test_structural_errors_refuse_to_load(edit: Edit, path: str, code: str) -> N
             cg.loads_ruleset(text, format="json")
         assert code in {p.code for p in info.value.problems}
     else:
-        assert isinstance(cg.loads_ruleset(text, format="json"), cg.RuleSet)
+        loaded = cg.loads_ruleset(text, format="json")
+        evaluates_examples(loaded)  # the engine copes with what is not structural
         with pytest.raises(cg.RuleSetError):
             cg.loads_ruleset(text, format="json", validate=True)
 

@@ -9,11 +9,18 @@ import pytest
 import scipy.stats
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pymcdm.weights import critic_weights, entropy_weights
-from pymcdm.weights.subjective import AHP
 
 import classguide as cg
 from classguide.weights import RI_TABLES, random_index
+
+try:
+    from pymcdm.weights import critic_weights, entropy_weights
+    from pymcdm.weights.subjective import AHP
+except ImportError:  # pymcdm >= 1.4 needs Python >= 3.11 (see pyproject.toml)
+    HAVE_PYMCDM = False
+else:
+    HAVE_PYMCDM = True
+needs_pymcdm = pytest.mark.skipif(not HAVE_PYMCDM, reason="pymcdm needs Python >= 3.11")
 
 SAATY_SCALE = [*range(1, 10), *(1 / v for v in range(2, 10))]
 
@@ -129,6 +136,7 @@ positive_matrices = st.integers(2, 8).flatmap(
 )
 
 
+@needs_pymcdm
 @settings(max_examples=100, deadline=None)
 @given(positive_matrices)
 def test_entropy_raw_equals_pymcdm(rows: list[list[float]]) -> None:
@@ -156,13 +164,19 @@ def test_entropy_raw_with_zeros_equals_scipy(rows: list[list[float]], data: st.D
     assert cg.entropy(x, variant="raw") == pytest.approx(d / d.sum(), abs=1e-9)
 
 
+@needs_pymcdm
 @settings(max_examples=100, deadline=None)
 @given(positive_matrices)
 def test_critic_equals_pymcdm(rows: list[list[float]]) -> None:
     x = np.array(rows)
     if len(x) < 3 or x.shape[1] < 2 or (np.ptp(x, axis=0) < 1e-3 * np.abs(x).max(axis=0)).any():
         return  # pymcdm gives NaN for constant columns; we give 0 (tested below)
-    assert cg.critic(x) == pytest.approx(critic_weights(x), abs=1e-9)
+    try:
+        ours = cg.critic(x)
+    except cg.WeightsError:  # refused only when no two criteria conflict at all
+        assert np.allclose(np.corrcoef(x, rowvar=False), 1.0)
+        return
+    assert ours == pytest.approx(critic_weights(x), abs=1e-9)
 
 
 saaty_matrices = st.integers(3, 9).flatmap(
@@ -175,6 +189,7 @@ saaty_matrices = st.integers(3, 9).flatmap(
 )
 
 
+@needs_pymcdm
 @settings(max_examples=100, deadline=None)
 @given(saaty_matrices)
 def test_ahp_eigenvector_equals_pymcdm(case: tuple[int, list[float]]) -> None:

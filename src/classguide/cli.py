@@ -60,7 +60,8 @@ def validate(files: tuple[str, ...], as_json: bool) -> None:
     from classguide.rulefiles import run_validate
 
     status = run_validate(files, as_json=as_json, echo=click.echo)
-    raise SystemExit(status)
+    if status:
+        raise SystemExit(status)
 
 
 @main.command()

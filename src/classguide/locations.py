@@ -25,6 +25,7 @@ __all__ = [
     "Path",
     "format_path",
     "json_locator",
+    "lazy",
     "parse_path",
     "toml_locator",
     "yaml_lines",
@@ -55,6 +56,18 @@ def parse_path(path: str) -> Path:
             parts.append(re.sub(r"\\(.)", r"\1", quoted[1:-1]))
         pos = m.end()
     return tuple(parts)
+
+
+def lazy(build: Callable[[], Locator]) -> Locator:
+    """A locator built on first use (most documents have no problem to locate)."""
+    built: list[Locator] = []
+
+    def locate(path: Path) -> int | None:
+        if not built:
+            built.append(build())
+        return built[0](path)
+
+    return locate
 
 
 def _from_table(lines: Mapping[Path, int]) -> Locator:

@@ -14,11 +14,10 @@ import itertools
 import math
 from collections.abc import Iterator, Sequence
 
-from classguide.errors import ExpressionError, Problem, WeightsError
-from classguide.expressions import parse_formula
+from classguide.errors import Problem, WeightsError
+from classguide.indicatorchecks import check_indicators, check_moderation, err, warn
 from classguide.model import FOUNDATION_TIERS, UnitType
 from classguide.ruleset import (
-    DISCONNECTS,
     CoordinationBand,
     GradeBand,
     Group,
@@ -47,18 +46,11 @@ STRUCTURAL = frozenset(
         "veto-cap",
         "bands",
         "alert-band",
+        "composite-weight",
         "adjustment-indicator",
         "duplicate-adjustment",
     }
 )
-
-
-def _err(path: str, code: str, message: str) -> Problem:
-    return Problem(path=path, message=message, severity="error", code=code)
-
-
-def _warn(path: str, code: str, message: str) -> Problem:
-    return Problem(path=path, message=message, severity="warning", code=code)
 
 
 def _subsystem(dimension: str) -> str:
@@ -77,9 +69,9 @@ def _ids(rs: RuleSet) -> Iterator[Problem]:
         seen: dict[str, int] = {}
         for k, item_id in enumerate(ids):
             if not item_id.strip():
-                yield _err(f"{field}[{k}].id", "empty-id", "id must not be empty")
+                yield err(f"{field}[{k}].id", "empty-id", "id must not be empty")
             elif item_id in seen:
-                yield _err(
+                yield err(
                     f"{field}[{k}].id",
                     "duplicate-id",
                     f"id {item_id!r} is already used by {field}[{seen[item_id]}]",
@@ -89,7 +81,7 @@ def _ids(rs: RuleSet) -> Iterator[Problem]:
     groups = {g.id for g in rs.groups}
     for k, ind in enumerate(rs.indicators):
         if ind.id in groups:
-            yield _err(
+            yield err(
                 f"indicators[{k}].id",
                 "duplicate-id",
                 f"id {ind.id!r} is both a group and an indicator; node ids must be unique",
@@ -103,11 +95,11 @@ def _tree(rs: RuleSet) -> Iterator[Problem]:
             continue
         parent = groups.get(g.parent)
         if parent is None:
-            yield _err(
+            yield err(
                 f"groups[{k}].parent", "unknown-parent", f"parent group {g.parent!r} does not exist"
             )
         elif _subsystem(parent.dimension) != _subsystem(g.dimension):
-            yield _err(
+            yield err(
                 f"groups[{k}].dimension",
                 "dimension-mismatch",
                 f"group {g.id!r} ({g.dimension}) sits under group {parent.id!r} "
@@ -119,11 +111,11 @@ def _tree(rs: RuleSet) -> Iterator[Problem]:
             continue
         parent = groups.get(ind.group)
         if parent is None:
-            yield _err(
+            yield err(
                 f"indicators[{k}].group", "unknown-parent", f"group {ind.group!r} does not exist"
             )
         elif _subsystem(parent.dimension) != _subsystem(ind.dimension):
-            yield _err(
+            yield err(
                 f"indicators[{k}].dimension",
                 "dimension-mismatch",
                 f"indicator {ind.id!r} ({ind.dimension}) sits under group {parent.id!r} "
@@ -141,7 +133,7 @@ def _tree(rs: RuleSet) -> Iterator[Problem]:
         if up is not None and up in chain and up not in reported:
             cycle = chain[chain.index(up) :]
             reported.update(cycle)
-            yield _err(
+            yield err(
                 f"groups[{index[up]}].parent",
                 "cycle",
                 f"groups form a cycle: {' → '.join([*cycle, up])}",
@@ -168,7 +160,7 @@ def _weights(rs: RuleSet) -> Iterator[Problem]:
     for field, values in weights.items():
         for k, weight in enumerate(values):
             if not weight > 0:
-                yield _err(
+                yield err(
                     f"{field}[{k}].weight",
                     "weight-not-positive",
                     f"weight must be positive, got {weight!r}",
@@ -182,7 +174,7 @@ def _weights(rs: RuleSet) -> Iterator[Problem]:
                 else f"the children of group {parent!r}"
             )
             listed = ", ".join(f"{node.id}={node.weight:g}" for _, node in siblings)
-            yield _err(
+            yield err(
                 f"{siblings[0][0]}.weight",
                 "weights-sum",
                 f"weights of {where} sum to {total:.10g}, not 1 ({listed})",
@@ -190,19 +182,19 @@ def _weights(rs: RuleSet) -> Iterator[Problem]:
     cw = rs.weights
     for name, value in (("party", cw.party), ("business", cw.business)):
         if not value > 0:
-            yield _err(
+            yield err(
                 f"weights.{name}",
-                "weight-not-positive",
-                f"composite weight must be positive, got {value!r}",
+                "composite-weight",
+                f"composite weight must be positive, got {value!r} (S and T divide by the sum)",
             )
     if abs(cw.party + cw.business - 1.0) > WEIGHT_TOLERANCE:
-        yield _err(
+        yield err(
             "weights",
             "weights-sum",
             f"composite weights party + business sum to {cw.party + cw.business:.10g}, not 1",
         )
     elif abs(cw.party - cw.business) > WEIGHT_TOLERANCE:
-        yield _warn(
+        yield warn(
             "weights",
             "unequal-composite",
             f"composite weights are party {cw.party:g} and business {cw.business:g}; the "
@@ -211,7 +203,7 @@ def _weights(rs: RuleSet) -> Iterator[Problem]:
     subsystems = {_subsystem(ind.dimension) for ind in rs.indicators}
     for sub, label in (("party", "Party building (party)"), ("business", "business or fusion")):
         if sub not in subsystems:
-            yield _err(
+            yield err(
                 "indicators",
                 "missing-dimension",
                 f"no {label} indicator: the two-skins measure needs both sub-systems",
@@ -229,11 +221,11 @@ def _ahp(rs: RuleSet) -> Iterator[Problem]:
         try:
             result = ahp(g.ahp.matrix, method=g.ahp.method, ri=g.ahp.ri)
         except WeightsError as exc:
-            yield _err(f"{path}.matrix", "ahp-matrix", str(exc))
+            yield err(f"{path}.matrix", "ahp-matrix", str(exc))
             continue
         own = sorted(node.id for _, node in children.get(g.id, []))
         if len(g.ahp.children) != len(result.weights):
-            yield _err(
+            yield err(
                 f"{path}.children",
                 "ahp-children",
                 f"{len(g.ahp.children)} children for a {len(result.weights)}×"
@@ -241,7 +233,7 @@ def _ahp(rs: RuleSet) -> Iterator[Problem]:
             )
             continue
         if sorted(g.ahp.children) != own:
-            yield _err(
+            yield err(
                 f"{path}.children",
                 "ahp-children",
                 f"the matrix ranks {', '.join(g.ahp.children) or '(none)'} but group {g.id!r} "
@@ -249,7 +241,7 @@ def _ahp(rs: RuleSet) -> Iterator[Problem]:
             )
             continue
         if result.cr >= CR_THRESHOLD:
-            yield _err(
+            yield err(
                 f"{path}.matrix",
                 "ahp-inconsistent",
                 f"consistency ratio CR = {result.cr:.4f} ≥ {CR_THRESHOLD} (λmax = "
@@ -259,139 +251,11 @@ def _ahp(rs: RuleSet) -> Iterator[Problem]:
         for cid, w in zip(g.ahp.children, result.weights, strict=True):
             node = nodes[cid]
             if abs(node.weight - w) > AHP_WEIGHT_TOLERANCE:
-                yield _err(
+                yield err(
                     f"{path}.children",
                     "ahp-weights",
                     f"{cid!r} has weight {node.weight:g} but the matrix gives {w:.6f}",
                 )
-
-
-def _scale(k: int, ind: Indicator) -> Iterator[Problem]:
-    p = f"indicators[{k}]"
-    floor, target, kind = ind.floor, ind.target, ind.kind
-    if kind == "grade":
-        if not ind.grades:
-            yield _err(f"{p}.grades", "grades-missing", "a grade indicator needs a grades table")
-        else:
-            for label, score in ind.grades.items():
-                if not 0.0 <= score <= 100.0:
-                    yield _err(
-                        f"{p}.grades[{label!r}]",
-                        "grade-score",
-                        f"grade score must be in [0, 100], got {score!r}",
-                    )
-        if ind.direction != "higher":
-            yield _err(f"{p}.direction", "direction", "grade indicators are scored 'higher'")
-        for name, value in (("floor", floor), ("target", target)):
-            if value is not None and not 0.0 <= value <= 100.0:
-                yield _err(
-                    f"{p}.{name}",
-                    "range",
-                    f"a grade indicator's {name} is a score in [0, 100], got {value!r}",
-                )
-        return
-    if ind.grades is not None:
-        yield _err(f"{p}.grades", "grades-kind", f"a {kind} indicator takes no grades table")
-    if floor is not None and target is not None:
-        if ind.direction == "lower" and floor < target:
-            yield _err(
-                f"{p}.floor",
-                "floor-target",
-                f"lower is better, so the floor ({floor:g}) must be ≥ the target ({target:g})",
-            )
-        if ind.direction in ("higher", "band") and floor > target:
-            yield _err(
-                f"{p}.floor",
-                "floor-target",
-                f"{ind.direction}: the floor ({floor:g}) must be ≤ the target ({target:g})",
-            )
-    limits = {"ratio": (0.0, 1.0), "boolean": (0.0, 1.0), "count": (0.0, math.inf)}[kind]
-    for name, value in (("floor", floor), ("target", target)):
-        if value is None:
-            continue
-        if kind == "boolean" and value not in (0.0, 1.0):
-            yield _err(f"{p}.{name}", "range", f"a boolean's {name} is 0 or 1, got {value!r}")
-        elif not limits[0] <= value <= limits[1]:
-            hint = " (ratios are fractions: write 0.85, not 85)" if kind == "ratio" else ""
-            yield _err(
-                f"{p}.{name}",
-                "range",
-                f"a {kind}'s {name} must be in [{limits[0]:g}, {limits[1]:g}], got {value!r}{hint}",
-            )
-    if ind.bounds is not None:
-        lo, hi = ind.bounds
-        inside = [v for v in (floor, target) if v is not None]
-        if not lo < hi:
-            yield _err(
-                f"{p}.bounds", "bounds", f"bounds must be [lo, hi] with lo < hi, got {lo:g}, {hi:g}"
-            )
-        elif any(not lo <= v <= hi for v in inside):
-            yield _err(
-                f"{p}.bounds", "bounds", f"floor and target must lie within bounds [{lo:g}, {hi:g}]"
-            )
-    elif kind == "count" and ind.direction == "band":
-        yield _err(f"{p}.bounds", "bounds", "a count with a band direction needs explicit bounds")
-    if ind.direction == "band" and (floor is None or target is None):
-        yield _err(f"{p}.floor", "floor-target", "a band indicator needs both floor and target")
-
-
-def _indicators(rs: RuleSet) -> Iterator[Problem]:
-    sources = {s.id for s in rs.sources}
-    grade_ids = {b.id for b in rs.grades}
-    ids = {i.id for i in rs.indicators}
-    for k, ind in enumerate(rs.indicators):
-        p = f"indicators[{k}]"
-        yield from _scale(k, ind)
-        if ind.veto is not None:
-            if ind.veto.cap is not None and ind.veto.cap not in grade_ids:
-                yield _err(
-                    f"{p}.veto.cap",
-                    "veto-cap",
-                    f"veto caps at grade {ind.veto.cap!r}, which is not a grade band "
-                    f"({', '.join(sorted(grade_ids))})",
-                )
-            if ind.floor is None:
-                yield _err(f"{p}.veto", "veto-floor", "a veto needs a floor to trigger on")
-        for tag in ind.tags:
-            if tag not in DISCONNECTS:
-                yield _err(
-                    f"{p}.tags", "tag", f"unknown tag {tag!r}; expected one of {DISCONNECTS}"
-                )
-        if ind.source is None:
-            yield _warn(f"{p}.source", "no-source", "indicator cites no source")
-        elif ind.source not in sources:
-            yield _err(
-                f"{p}.source",
-                "unknown-source",
-                f"source {ind.source!r} is not declared under [[sources]] "
-                f"({', '.join(sorted(sources)) or 'none declared'})",
-            )
-        if not ind.name.en.strip():
-            yield _warn(f"{p}.name.en", "no-english", f"indicator {ind.id!r} has no English name")
-        if ind.formula is not None:
-            yield from _formula(p, ind, ids)
-
-
-def _formula(p: str, ind: Indicator, ids: set[str]) -> Iterator[Problem]:
-    try:
-        expr = parse_formula(ind.formula or "")
-    except ExpressionError as exc:
-        yield _err(f"{p}.formula", "formula", str(exc))
-        return
-    if ind.kind in ("boolean", "grade"):
-        yield _err(
-            f"{p}.kind",
-            "formula",
-            f"a formula computes a number; kind {ind.kind!r} cannot have one",
-        )
-    for name in expr.names:
-        if name in ids:
-            yield _err(
-                f"{p}.formula",
-                "formula-input",
-                f"formula input {name!r} is also an indicator id; name raw inputs apart from "
-                "indicators",
-            )
 
 
 def _bands(rs: RuleSet) -> Iterator[Problem]:
@@ -401,37 +265,37 @@ def _bands(rs: RuleSet) -> Iterator[Problem]:
     )
     for field, items, top in tables:
         if not items:
-            yield _err(field, "bands", "at least one band is needed")
+            yield err(field, "bands", "at least one band is needed")
             continue
         for k, b in enumerate(items):
             if not 0.0 <= b.min < b.max <= top:
-                yield _err(
+                yield err(
                     f"{field}[{k}]",
                     "bands",
                     f"band {b.id!r} must have 0 ≤ min < max ≤ {top:g}, got [{b.min:g}, {b.max:g}]",
                 )
         ordered = sorted(enumerate(items), key=lambda kb: (kb[1].min, kb[1].max))
         if ordered[0][1].min != 0.0:
-            yield _err(
+            yield err(
                 f"{field}[{ordered[0][0]}].min",
                 "bands",
                 f"bands must start at 0, the lowest starts at {ordered[0][1].min:g}",
             )
         if ordered[-1][1].max != top:
-            yield _err(
+            yield err(
                 f"{field}[{ordered[-1][0]}].max",
                 "bands",
                 f"bands must end at {top:g}, the highest ends at {ordered[-1][1].max:g}",
             )
         for (_, a), (kb, b) in itertools.pairwise(ordered):
             if b.min > a.max:
-                yield _err(
+                yield err(
                     f"{field}[{kb}].min",
                     "bands",
                     f"gap between band {a.id!r} (max {a.max:g}) and {b.id!r} (min {b.min:g})",
                 )
             elif b.min < a.max:
-                yield _err(
+                yield err(
                     f"{field}[{kb}].min",
                     "bands",
                     f"band {b.id!r} (min {b.min:g}) overlaps band {a.id!r} (max {a.max:g})",
@@ -444,7 +308,7 @@ def _settings(rs: RuleSet) -> Iterator[Problem]:
     for name in ("red_at_or_below", "orange_at_or_below"):
         value = getattr(al, name)
         if value is not None and value not in band_ids:
-            yield _err(f"alerts.{name}", "alert-band", f"{value!r} is not a coordination band id")
+            yield err(f"alerts.{name}", "alert-band", f"{value!r} is not a coordination band id")
     checks: list[tuple[str, float | int | None, float, float]] = [
         ("lag_threshold", rs.lag_threshold, 0.0, 1.0),
         ("completeness_threshold", rs.completeness_threshold, 0.0, 1.0),
@@ -456,9 +320,9 @@ def _settings(rs: RuleSet) -> Iterator[Problem]:
     ]
     for path, value, lo, hi in checks:
         if value is not None and not lo <= value <= hi:
-            yield _err(path, "range", f"must be in [{lo:g}, {hi:g}], got {value!r}")
+            yield err(path, "range", f"must be in [{lo:g}, {hi:g}], got {value!r}")
     if not 0.0 < rs.pass_score < 100.0:
-        yield _err(
+        yield err(
             "pass_score",
             "range",
             f"the pass score must be strictly between 0 and 100, got {rs.pass_score!r}",
@@ -468,58 +332,29 @@ def _settings(rs: RuleSet) -> Iterator[Problem]:
     for k, adj in enumerate(rs.adjustments):
         p = f"adjustments[{k}]"
         if (adj.foundation, adj.indicator) in seen:
-            yield _err(
+            yield err(
                 p,
                 "duplicate-adjustment",
                 f"a second adjustment of {adj.indicator!r} for {adj.foundation!r}",
             )
         seen.add((adj.foundation, adj.indicator))
         if adj.foundation not in FOUNDATION_TIERS:
-            yield _err(
+            yield err(
                 f"{p}.foundation",
                 "adjustment",
                 f"foundation must be one of {FOUNDATION_TIERS}, got {adj.foundation!r}",
             )
         ind = by_id.get(adj.indicator)
         if ind is None:
-            yield _err(f"{p}.indicator", "adjustment-indicator", f"no indicator {adj.indicator!r}")
+            yield err(f"{p}.indicator", "adjustment-indicator", f"no indicator {adj.indicator!r}")
             continue
-        yield from _moderation(p, adj.target, ind)
-
-
-def _moderation(p: str, value: float, ind: Indicator) -> Iterator[Problem]:
-    """An adjusted target may only moderate the excellence line, between floor and target."""
-    if ind.kind in ("boolean", "grade") or ind.direction == "band":
-        yield _err(
-            f"{p}.indicator",
-            "adjustment",
-            "only ratio and count indicators with a higher/lower direction can be moderated; "
-            f"{ind.id!r} is {ind.kind}/{ind.direction}",
-        )
-        return
-    target = (
-        ind.target
-        if ind.target is not None
-        else (1.0 if ind.kind == "ratio" and ind.direction == "higher" else 0.0)
-    )
-    floor = ind.floor
-    if ind.direction == "higher":
-        lo, hi = (floor if floor is not None else -math.inf), target
-    else:
-        lo, hi = target, (floor if floor is not None else math.inf)
-    if not lo <= value <= hi:
-        yield _err(
-            f"{p}.target",
-            "adjustment",
-            f"a moderated target must lie between the floor and the target of {ind.id!r} "
-            f"([{lo:g}, {hi:g}]), got {value:g}; floors are never lowered",
-        )
+        yield from check_moderation(p, adj.target, ind)
 
 
 def _selector(rs: RuleSet, unit_type: UnitType | None) -> Iterator[Problem]:
     for attr, values in rs.selector.items():
         if not values:
-            yield _err(
+            yield err(
                 f"selector[{attr!r}]", "selector", "list at least one value (or drop the key)"
             )
         if unit_type is None:
@@ -527,7 +362,7 @@ def _selector(rs: RuleSet, unit_type: UnitType | None) -> Iterator[Problem]:
         spec = unit_type.attribute(attr)
         if spec is None:
             known = ", ".join(a.name for a in unit_type.attributes) or "(none)"
-            yield _err(
+            yield err(
                 f"selector[{attr!r}]",
                 "selector",
                 f"unit type {unit_type.id!r} has no attribute {attr!r} (known: {known})",
@@ -535,13 +370,13 @@ def _selector(rs: RuleSet, unit_type: UnitType | None) -> Iterator[Problem]:
             continue
         for k, v in enumerate(values):
             if v not in spec.values:
-                yield _err(
+                yield err(
                     f"selector[{attr!r}][{k}]",
                     "selector",
                     f"{v!r} is not a value of {unit_type.id}.{attr} ({', '.join(spec.values)})",
                 )
     if unit_type is not None and unit_type.id != rs.unit_type:
-        yield _err(
+        yield err(
             "unit_type",
             "unit-type",
             f"rule set is for {rs.unit_type!r}, checked against {unit_type.id!r}",
@@ -550,10 +385,10 @@ def _selector(rs: RuleSet, unit_type: UnitType | None) -> Iterator[Problem]:
 
 def _names(rs: RuleSet) -> Iterator[Problem]:
     if not rs.name.en.strip():
-        yield _warn("name.en", "no-english", "rule set has no English name")
+        yield warn("name.en", "no-english", "rule set has no English name")
     for k, g in enumerate(rs.groups):
         if not g.name.en.strip():
-            yield _warn(f"groups[{k}].name.en", "no-english", f"group {g.id!r} has no English name")
+            yield warn(f"groups[{k}].name.en", "no-english", f"group {g.id!r} has no English name")
 
 
 def validate_ruleset(ruleset: RuleSet, unit_type: UnitType | None = None) -> list[Problem]:
@@ -571,7 +406,7 @@ def validate_ruleset(ruleset: RuleSet, unit_type: UnitType | None = None) -> lis
         _tree(ruleset),
         _weights(ruleset),
         _ahp(ruleset),
-        _indicators(ruleset),
+        check_indicators(ruleset),
         _bands(ruleset),
         _settings(ruleset),
         _selector(ruleset, unit_type),
@@ -579,8 +414,3 @@ def validate_ruleset(ruleset: RuleSet, unit_type: UnitType | None = None) -> lis
     )
     problems = [p for check in checks for p in check]
     return sorted(problems, key=lambda p: p.severity != "error")
-
-
-def errors_of(problems: Sequence[Problem]) -> list[Problem]:
-    """The error-severity problems of ``problems``."""
-    return [p for p in problems if p.severity == "error"]

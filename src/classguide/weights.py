@@ -396,7 +396,8 @@ def critic(matrix: Any, *, directions: Sequence[str] | None = None) -> tuple[flo
         c[live] = 1.0  # the only informative criterion; nothing to conflict with
         return _normalise(c, "CRITIC")
     r = np.corrcoef(y[:, live], rowvar=False)
-    c[live] = std[live] * (1.0 - r).sum(axis=0)
+    conflict = np.where(1.0 - r < 1e-12, 0.0, 1.0 - r)  # r = 1 up to rounding: no conflict
+    c[live] = std[live] * conflict.sum(axis=0)
     return _normalise(c, "CRITIC")
 
 
