@@ -202,52 +202,60 @@ def _wide_columns(
 def _long_columns(
     raw: RawTable, index: UnitsIndex, pos: NDArray[np.int64], probs: _Problems
 ) -> tuple[NDArray[np.int64], dict[int, tuple[dict[str, F64], dict[str, F64]]]]:
-    """Long rows → per unit value columns; returns the units (positions) and their columns."""
+    """Long rows → per unit value columns; returns the units (positions) and their columns.
+
+    Vectorised: rows are grouped by rule set and indicator with dictionary codes; only the rows
+    with a problem are visited one by one (to report them).
+    """
     table = raw.table
-    keys = pc.utf8_trim_whitespace(pc.fill_null(table.column("indicator_id"), ""))
+    keys = pc.utf8_trim_whitespace(pc.fill_null(pc.cast(table.column("indicator_id"),
+                                                        pa.string()), ""))  # fmt: skip
+    enc = pc.dictionary_encode(keys.combine_chunks() if isinstance(keys, pa.ChunkedArray) else keys)
+    names = [str(x) for x in enc.dictionary.to_pylist()]
+    codes = np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
     values = table.column("value")
     locks = index.locks
     units = np.unique(pos[pos >= 0])
-    where = {int(p): k for k, p in enumerate(units.tolist())}
+    lock_of_row = np.where(pos >= 0, locks.lock[np.maximum(pos, 0)], -1)
     out: dict[int, tuple[dict[str, F64], dict[str, F64]]] = {}
-    seen: dict[tuple[int, str], int] = {}
     for r, rs in enumerate(locks.rulesets):
-        mine = np.flatnonzero((pos >= 0) & (locks.lock[np.maximum(pos, 0)] == r))
+        mine = np.flatnonzero(lock_of_row == r)
+        if not mine.size:
+            continue
+        known = plan_for(rs).known_keys
+        is_known = np.array([n in known for n in names], dtype=np.bool_)
+        for i in mine[~is_known[codes[mine]]].tolist():
+            probs.add(i, f"unknown indicator for rule set {rs.id!r}", "indicator_id",
+                      names[codes[i]])  # fmt: skip
+        ok = mine[is_known[codes[mine]]]
+        pair = pos[ok] * max(1, len(names)) + codes[ok]
+        order = np.argsort(pair, kind="stable")  # the first row of a (unit, indicator) wins
+        ordered = pair[order]
+        again = np.r_[False, ordered[1:] == ordered[:-1]] if ordered.size else ordered.astype(bool)
+        first_at = np.maximum.accumulate(np.where(~again, np.arange(len(order)), 0))
+        for j in np.flatnonzero(again).tolist():
+            i, first = int(ok[order[j]]), int(ok[order[first_at[j]]])
+            probs.add(i, f"the unit already has this indicator in row {int(raw.rows[first])} "
+                      "(that row is used)", "indicator_id", names[codes[i]])  # fmt: skip
+        keep = ok[order[~again]]
         members = units[locks.lock[units] == r]
-        n = len(members)
-        local = {int(p): k for k, p in enumerate(members.tolist())}
         columns: dict[str, F64] = {}
         inputs: dict[str, F64] = {}
-        known = plan_for(rs).known_keys
-        key_of = keys.to_pylist() if mine.size else []
-        by_key: dict[str, list[int]] = {}
-        for i in mine.tolist():
-            key = key_of[i]
-            if key not in known:
-                probs.add(i, f"unknown indicator for rule set {rs.id!r}", "indicator_id", key)
-                continue
-            pair = (int(pos[i]), key)
-            if pair in seen:
-                probs.add(i, f"the unit already has this indicator in row "
-                          f"{int(raw.rows[seen[pair]])} (that row is used)", "indicator_id",
-                          key)  # fmt: skip
-                continue
-            seen[pair] = i
-            by_key.setdefault(key, []).append(i)
-        for key, rows_list in by_key.items():
-            rows = np.array(rows_list, dtype=np.int64)
+        keep_codes = codes[keep]
+        for c in np.unique(keep_codes).tolist():
+            rows = keep[keep_codes == c]
+            key = names[c]
             text = pc.take(values, pa.array(rows))
             as_ind, as_input = _parse(rs, key, text)
-            slots = np.array([local[int(pos[i])] for i in rows_list], dtype=np.int64)
+            slots = np.searchsorted(members, pos[rows])
             for parsed, dest in ((as_ind, columns), (as_input, inputs)):
                 if parsed is None:
                     continue
                 _report(parsed, rows, "value", text, probs)
-                col = np.full(n, np.nan)
+                col = np.full(len(members), np.nan)
                 col[slots] = parsed.values
                 dest[key] = col
         out[r] = (columns, inputs)
-    del where
     return units, out
 
 
