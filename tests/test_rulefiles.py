@@ -513,7 +513,7 @@ def _check_loaded(ruleset: cg.RuleSet, text: str | bytes, fmt: str) -> None:
         assert "TOML has no null" in str(exc)  # noqa: PT017 - the one refusal allowed
     else:
         assert cg.loads_ruleset(toml_text) == ruleset
-    for fmt in ("json", "yaml", "toml"):
+    for fmt in ("json", "yaml"):  # TOML was round-tripped above, where it can be written
         assert cg.loads_ruleset(cg.dumps_ruleset(ruleset, format=fmt), format=fmt) == ruleset
 
 
@@ -638,3 +638,60 @@ def test_toml_lines_survive_multi_line_arrays() -> None:
     lines = {p.path: p.line for p in problems}
     assert lines["groups[2].ahp.matrix[1][1]"] == line_of(text, "matrix = [")
     assert lines["indicators[7]"] == line_of(text, "bogus = 1")  # the unknown key itself
+
+
+# --- rule files shipped inside a package -------------------------------------------------
+
+
+def _package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, files: dict[str, str]):  # type: ignore[no-untyped-def]
+    pkg = tmp_path / name
+    (pkg / "rules").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("", "utf-8")
+    for file, text in files.items():
+        (pkg / "rules" / file).write_text(text, "utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    return pkg
+
+
+def test_package_rulesets_read_every_format_in_file_name_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from classguide.rulefiles import load_package_rulesets
+
+    base = example_data()
+    second = dict(base, id="second")
+    _package(
+        tmp_path,
+        monkeypatch,
+        "cg_pkg_formats",
+        {
+            "b.json": json.dumps(second),
+            "a.toml": TOML_TEXT,
+            "c.yml": yaml.safe_dump(dict(base, id="third"), allow_unicode=True),
+            "notes.txt": "not a rule file",
+        },
+    )
+    rulesets = load_package_rulesets("cg_pkg_formats")
+    assert [rs.id for rs in rulesets] == [example().id, "second", "third"]
+    assert load_package_rulesets("cg_pkg_formats") is rulesets  # read once per process
+
+
+def test_package_rulesets_name_the_packaged_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from classguide.rulefiles import load_package_rulesets
+
+    _package(tmp_path, monkeypatch, "cg_pkg_bad", {"bad.toml": 'id = "x"\nversion = 3\n'})
+    problems = problems_of(lambda: load_package_rulesets("cg_pkg_bad"))
+    assert problems and all(p.file == "cg_pkg_bad/rules/bad.toml" for p in problems)
+    with pytest.raises(FileNotFoundError, match="no rule-file folder 'rulesets'"):
+        load_package_rulesets("cg_pkg_bad", "rulesets")
+
+
+def test_shipped_sector_plugins_load_their_packaged_files() -> None:
+    from classguide.rulefiles import load_package_rulesets
+
+    organ = load_package_rulesets("classguide_organ")
+    assert [rs.id for rs in organ] == sorted(rs.id for rs in organ)
+    assert {rs.unit_type for rs in organ} == {"organ"}
+    assert len(organ) == 3

@@ -189,12 +189,10 @@ def test_nothing_in_the_core_imports_the_sector_plugins() -> None:
 
 
 @pytest.mark.parametrize("sector", sorted(SECTORS))
-def test_plugin_lists_and_returns_its_rule_files(sector: str) -> None:
+def test_plugin_returns_its_rule_files(sector: str) -> None:
     module = importlib.import_module(f"classguide_{sector}")
-    files = module.rule_files()
-    assert files == sorted(
-        p.name for p in (PLUGINS / f"classguide_{sector}" / "rules").glob("*.toml")
-    )
+    files = sorted(p.name for p in (PLUGINS / f"classguide_{sector}" / "rules").glob("*.toml"))
+    assert files
     ids = [rs.id for rs in module.classguide_rulesets()]
     assert ids == [Path(f).stem for f in files]
     assert module.classguide_rulesets() is module.classguide_rulesets()  # read once

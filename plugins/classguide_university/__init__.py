@@ -10,35 +10,14 @@ imports this package. Block it with ``CLASSGUIDE_DISABLE_PLUGINS=university``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
-from importlib import resources
 
 from classguide import RuleSet, hookimpl
-from classguide.rulefiles import loads_ruleset
+from classguide.rulefiles import load_package_rulesets
 
-__all__ = ["classguide_rulesets", "rule_files"]
-
-
-def rule_files() -> list[str]:
-    """Names of the rule files shipped in this package, sorted."""
-    folder = resources.files(__name__).joinpath("rules")
-    return sorted(e.name for e in folder.iterdir() if e.name.endswith(".toml"))
-
-
-@cache
-def _rulesets() -> tuple[RuleSet, ...]:
-    folder = resources.files(__name__).joinpath("rules")
-    return tuple(
-        loads_ruleset(
-            folder.joinpath(name).read_text(encoding="utf-8"),
-            format="toml",
-            source=f"{__name__}/rules/{name}",
-        )
-        for name in rule_files()
-    )
+__all__ = ["classguide_rulesets"]
 
 
 @hookimpl
 def classguide_rulesets() -> Sequence[RuleSet]:
-    """Every rule set of this sector (read once per process; rule sets are immutable)."""
-    return _rulesets()
+    """Every rule set of this sector, from ``rules/`` (read once per process)."""
+    return load_package_rulesets(__name__)

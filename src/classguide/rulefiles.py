@@ -22,6 +22,8 @@ import glob
 import json
 import os
 from collections.abc import Callable, Mapping, Sequence
+from functools import cache
+from importlib import resources
 from pathlib import Path
 
 import attrs
@@ -51,6 +53,7 @@ __all__ = [
     "apply_ahp",
     "check_ruleset_file",
     "dumps_ruleset",
+    "load_package_rulesets",
     "load_ruleset",
     "loads_ruleset",
     "run_validate",
@@ -166,6 +169,38 @@ def load_ruleset(path: str | Path, *, validate: bool = False) -> RuleSet:
     except DocumentError as failure:
         raise RuleSetError(_raw_problems(failure, str(p)), source=str(p)) from None
     return loads_ruleset(data, format=fmt, source=str(p), validate=validate)
+
+
+@cache
+def load_package_rulesets(package: str, folder: str = "rules") -> tuple[RuleSet, ...]:
+    """Every rule file in the ``folder`` of the installed ``package``, read once per process.
+
+    The rule files (``.toml``, ``.json``, ``.yaml``/``.yml``) are read in file-name order from
+    the package's resources, so a plugin shipped as a wheel or a zip works as one installed from
+    a folder. A plugin's whole ``classguide_rulesets`` hook can be::
+
+        @hookimpl
+        def classguide_rulesets():
+            return load_package_rulesets(__name__)
+
+    Rule sets are immutable, so the cached tuple is shared safely. Raises
+    :class:`RuleSetError` naming ``package/folder/file`` for a file that does not read, and
+    ``FileNotFoundError`` when the package has no such folder.
+    """
+    root = resources.files(package).joinpath(folder)
+    if not root.is_dir():
+        raise FileNotFoundError(f"package {package!r} has no rule-file folder {folder!r}")
+    names = sorted(
+        e.name for e in root.iterdir() if e.is_file() and Path(e.name).suffix.lower() in FORMATS
+    )
+    return tuple(
+        loads_ruleset(
+            root.joinpath(name).read_bytes(),
+            format=FORMATS[Path(name).suffix.lower()],
+            source=f"{package}/{folder}/{name}",
+        )
+        for name in names
+    )
 
 
 def check_ruleset_file(

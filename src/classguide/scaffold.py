@@ -141,14 +141,14 @@ def plan_scaffold(
             )
         type_id = new_unit_type.id
         hook = _unit_type_code(new_unit_type)
-        imports = "AttributeSpec, RuleSet, Text, UnitType, hookimpl, load_ruleset"
+        imports = "AttributeSpec, RuleSet, Text, UnitType, hookimpl"
     else:
         if unit_type not in builtin:
             raise ScaffoldError(
                 f"unit type {unit_type!r} is not built in ({', '.join(builtin)}); "
                 f"to add a new type use --new-unit-type ID --attribute NAME=V1,V2"
             )
-        type_id, hook, imports = unit_type, "", "RuleSet, hookimpl, load_ruleset"
+        type_id, hook, imports = unit_type, "", "RuleSet, hookimpl"
     major, minor = (int(x) for x in __version__.split(".")[:2])
     values = {
         "name": name,
