@@ -61,6 +61,15 @@ __all__ = ["ContractViolation", "RuleSetContract"]
 _EPS = 1e-9
 
 
+def _broken(
+    key: str, guide: Any, rs: RuleSet, unit: Any, obs: Any, details: list[str]
+) -> ContractViolation:
+    """Property ``key`` broken by this example of ``rs`` in ``guide`` (see ``violation``)."""
+    return violation(
+        key, ruleset=rs, plugin=plugin_label(guide), unit=unit, observations=obs, details=details
+    )
+
+
 class _EvaluationProperties(ContractBase):
     """Properties of evaluations with generated units and observations."""
 
@@ -85,14 +94,7 @@ class _EvaluationProperties(ContractBase):
                     if not 0.0 <= v <= 1.0
                 ]
             if bad:
-                raise violation(
-                    "bounded",
-                    ruleset=rs,
-                    plugin=plugin_label(guide),
-                    unit=unit,
-                    observations=obs,
-                    details=bad,
-                )
+                raise _broken("bounded", guide, rs, unit, obs, bad)
 
         self._each(guide, body)
 
@@ -130,13 +132,13 @@ class _EvaluationProperties(ContractBase):
                 if b is not None and (a is None or a < b - _EPS)
             ]
             if lowered:
-                raise violation(
+                raise _broken(
                     "monotone",
-                    ruleset=rs,
-                    plugin=plugin_label(guide),
-                    unit=unit,
-                    observations=obs,
-                    details=[
+                    guide,
+                    rs,
+                    unit,
+                    obs,
+                    [
                         f"raised {ind.id} ({ind.name.zh}, {ind.direction}): "
                         f"{obs[ind.id]!r} → {better!r}",
                         *lowered,
@@ -157,13 +159,13 @@ class _EvaluationProperties(ContractBase):
             if (short or ev.party is None or ev.business is None) and (
                 ev.grade is not None or not any(w.code == "incomplete" for w in ev.warnings)
             ):
-                raise violation(
+                raise _broken(
                     "incomplete",
-                    ruleset=rs,
-                    plugin=plugin_label(guide),
-                    unit=unit,
-                    observations=obs,
-                    details=[
+                    guide,
+                    rs,
+                    unit,
+                    obs,
+                    [
                         f"observed weight share P={shares['party']:.3f}, "
                         f"B={shares['business']:.3f}; "
                         f"threshold {rs.completeness_threshold}",
@@ -187,14 +189,7 @@ class _EvaluationProperties(ContractBase):
                 if _oracle.violates_floor(ind, ev.indicators[ind.id].value) and ind.id not in warned
             ]
             if silent:
-                raise violation(
-                    "floors",
-                    ruleset=rs,
-                    plugin=plugin_label(guide),
-                    unit=unit,
-                    observations=obs,
-                    details=silent,
-                )
+                raise _broken("floors", guide, rs, unit, obs, silent)
 
         self._each(guide, body)
 
@@ -238,14 +233,7 @@ class _EvaluationProperties(ContractBase):
                 ):
                     problems.append(f"veto {ind.id} triggered without a veto warning")
             if problems:
-                raise violation(
-                    "veto",
-                    ruleset=rs,
-                    plugin=plugin_label(guide),
-                    unit=unit,
-                    observations=obs,
-                    details=problems,
-                )
+                raise _broken("veto", guide, rs, unit, obs, problems)
 
         self._each(guide, body)
 
@@ -270,14 +258,7 @@ class _EvaluationProperties(ContractBase):
             if classguide.from_json(RuleSet, classguide.to_json(rs)) != rs:
                 problems.append("the rule set does not survive to_json → from_json(RuleSet, ...)")
             if problems:
-                raise violation(
-                    "deterministic",
-                    ruleset=rs,
-                    plugin=plugin_label(guide),
-                    unit=unit,
-                    observations=obs,
-                    details=problems,
-                )
+                raise _broken("deterministic", guide, rs, unit, obs, problems)
 
         self._each(guide, body)
 
@@ -297,22 +278,12 @@ class _EvaluationProperties(ContractBase):
                 guide.evaluate(unit, obs)
             except classguide.ClassguideError as exc:
                 if not any(k in str(exc) for k in bad):
-                    raise violation(
-                        "rejects",
-                        ruleset=rs,
-                        plugin=plugin_label(guide),
-                        unit=unit,
-                        observations=obs,
-                        details=[f"the error does not name {bad}: {exc}"],
+                    raise _broken(
+                        "rejects", guide, rs, unit, obs, [f"the error does not name {bad}: {exc}"]
                     ) from None
                 return
-            raise violation(
-                "rejects",
-                ruleset=rs,
-                plugin=plugin_label(guide),
-                unit=unit,
-                observations=obs,
-                details=[f"invalid value(s) for {bad} were accepted"],
+            raise _broken(
+                "rejects", guide, rs, unit, obs, [f"invalid value(s) for {bad} were accepted"]
             )
 
         self._each(guide, body)
