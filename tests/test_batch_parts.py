@@ -9,7 +9,7 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from classguide.batch.ids import duplicate_ids
+from classguide.batch.ids import duplicate_ids, fingerprints
 from classguide.batch.ranking import competition, percentiles
 from classguide.batch.scales import fast_score_column, score_column
 from classguide.io import detect_encoding
@@ -74,6 +74,30 @@ def test_duplicate_ids_are_exactly_the_repeated_ones(ids: list[str]) -> None:
     repeated = {x for x, n in Counter(ids).items() if n > 1}
     found = duplicate_ids(pa.array(ids, pa.string()), limit=len(ids) + 1)
     assert set(found) == repeated and len(found) == len(repeated)
+
+
+def _fingerprint(text: str) -> int:
+    """The fold of :func:`fingerprints`, one byte at a time in plain Python (the reference)."""
+    data, mask, mul = text.encode("utf-8"), 2**64 - 1, 0x9E3779B97F4A7C15
+    if len(data) > 64:
+        return hash(text) & mask
+    h = (len(data) * mul) & mask
+    for j in range(max(1, (len(data) + 7) // 8)):
+        word = int.from_bytes(data[8 * j : 8 * j + 8], "little")
+        h = ((h ^ word) * mul) & mask
+        h ^= h >> 29
+    return h
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=20) | st.text("统", min_size=21, max_size=30), max_size=30),
+       st.integers(0, 3))  # fmt: skip
+def test_fingerprints_fold_each_ids_own_bytes(ids: list[str], skip: int) -> None:
+    # bytes past an id must not count, nor the length of the array's longest id (the io path
+    # looks observation ids up among the units' by fingerprint)
+    arr = pa.array(["x" * 64, *ids], pa.string()).slice(1 + min(skip, len(ids)))
+    expected = [_fingerprint(x) for x in ids[min(skip, len(ids)) :]]
+    assert fingerprints(arr).tolist() == expected
 
 
 @settings(max_examples=100, deadline=None)
