@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from classguide.batch.ids import duplicate_ids, fingerprints
-from classguide.batch.ranking import competition, percentiles
+from classguide.batch.ranking import competition, percentiles, rank_classes, score_ranks
 from classguide.batch.scales import fast_score_column, score_column
 from classguide.io import detect_encoding
 from classguide.scales import Scale, piecewise_score
@@ -111,3 +111,41 @@ def test_encodings_are_told_apart(text: str) -> None:
     except UnicodeDecodeError:
         assert detect_encoding(gbk) == "gb18030"
         assert gbk.decode("gb18030") == text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([0.0, 60.0, 60.0, 75.5, 100.0]) | st.floats(0, 100),
+                min_size=1, max_size=40), st.integers(0, 5))  # fmt: skip
+def test_one_class_all_ranked_agrees_with_the_general_path(values: list[float], k: int) -> None:
+    # one class with every row ranked takes a shortcut; an extra unranked row forces the
+    # general path (gather and scatter by rows), which must give the same answers
+    n = len(values)
+    score = np.array([*values, 50.0])
+    complete = np.array([True] * n + [False])
+    classes = np.zeros(n + 1, dtype=np.int64)
+    fast = rank_classes(classes[:n], score[:n], complete[:n], [lambda m: k])
+    general = rank_classes(classes, score, complete, [lambda m: k])
+    for a, b in zip(fast[:3], general[:3], strict=True):
+        np.testing.assert_array_equal(a, b[:n])
+    np.testing.assert_array_equal(fast[3], general[3])
+    assert general[0][n] == 0 and general[1][n] == 0 and np.isnan(general[2][n])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([0.0, 60.0, 60.0 + 4e-10, 60.0 + 6e-10, 59.9999999995, 100.0])
+                | st.floats(0, 100) | st.floats(-1, 101), min_size=1, max_size=60),
+       st.booleans())  # fmt: skip
+def test_score_ranks_sort_integer_keys_as_competition_ranks_the_rounded_scores(
+    values: list[float], below: bool
+) -> None:
+    # the one-sort path (scores in [0, 100]) and the fallback must both be competition ranking
+    # of the scores rounded to 9 decimals, ties at the 9th decimal included
+    v = np.array(values)
+    ranks, lower = score_ranks(v, below)
+    ref_ranks, ref_lower = competition(np.round(v, 9), below)
+    np.testing.assert_array_equal(ranks, ref_ranks)
+    if below:
+        assert lower is not None and ref_lower is not None
+        np.testing.assert_array_equal(lower, ref_lower)
+    else:
+        assert lower is None
