@@ -10,9 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from classguide.batch.ids import duplicate_ids, fingerprints
+from classguide.batch.locks import _codes
 from classguide.batch.ranking import competition, percentiles, rank_classes, score_ranks
 from classguide.batch.scales import fast_score_column, score_column
 from classguide.io import detect_encoding
+from classguide.model import Unit
+from classguide.ruleset import RuleSet
 from classguide.scales import Scale, piecewise_score
 
 finite = st.floats(-0.5, 2.0, allow_nan=False)
@@ -149,3 +152,53 @@ def test_score_ranks_sort_integer_keys_as_competition_ranks_the_rounded_scores(
         np.testing.assert_array_equal(lower, ref_lower)
     else:
         assert lower is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["county", "city", None]), min_size=1, max_size=200),
+       st.booleans())  # fmt: skip
+def test_attribute_codes_give_back_the_values(values: list[str | None], chunked: bool) -> None:
+    # one value throughout takes a shortcut (no hashing); either way codes index the values
+    arr = pa.array(values, pa.string())
+    codes, labels = _codes(pa.chunked_array([arr[:1], arr[1:]]) if chunked else arr, "level")
+    assert [
+        labels[c] for c in (codes.tolist() if codes is not None else [0] * len(values))
+    ] == values
+    assert labels[-1] is None and len(set(labels[:-1])) == len(labels) - 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["county", "city", "province"]), min_size=1, max_size=30),
+       st.sampled_from(["weak", "standard"]))  # fmt: skip
+def test_one_group_of_units_resolves_as_with_others_beside_it(
+    levels: list[str], foundation: str
+) -> None:
+    # a table of one type and one value per attribute is one group without grouping codes;
+    # with an extra unit of another level the general grouping runs: the locks must agree
+    from classguide.batch.locks import resolve_locks
+    from classguide.demo import example_ruleset
+    from classguide.errors import ClassguideError
+
+    rs = example_ruleset()
+
+    def resolve(unit: Unit) -> RuleSet:
+        if unit.attributes["level"] == "province":
+            raise ClassguideError("no rule set for provinces")
+        return rs
+
+    def table(levels: list[str]) -> pa.Table:
+        n = len(levels)
+        ids = [f"u{i}" for i in range(n)]
+        return pa.table({"unit_id": ids, "name": ids, "unit_type": ["organ"] * n,
+                         "level": levels, "foundation": [foundation] * n})  # fmt: skip
+
+    n = len(levels)
+    alone = resolve_locks(table(levels), resolve)
+    other = "city" if levels[0] != "city" else "county"
+    mixed = resolve_locks(table([*levels, other]), resolve)
+    lock_of = [None if i < 0 else alone.rulesets[i] for i in alone.lock.tolist()]
+    assert lock_of == [None if i < 0 else mixed.rulesets[i] for i in mixed.lock[:n].tolist()]
+    np.testing.assert_array_equal(alone.tier, mixed.tier[:n])
+    assert {(m, tuple(r.tolist())) for m, r in alone.errors} == {
+        (m, tuple(x for x in r.tolist() if x < n)) for m, r in mixed.errors
+    }
