@@ -31,17 +31,24 @@ def competition(
 
 
 def _ranks_of_sorted(
-    ordered: NDArray[Any], order: NDArray[np.int64], below: bool
+    ordered: NDArray[Any],
+    order: NDArray[np.int64],
+    below: bool,
+    position: NDArray[np.int64] | None = None,
 ) -> tuple[NDArray[np.int64], NDArray[np.int64] | None]:
     """:func:`competition` from the values sorted highest first (``ordered``, any dtype whose
-    equality is the values') and where each came from (``order``)."""
+    equality is the values') and where each came from (``order``); ``position`` is
+    ``arange(n)`` if the caller has one. Large fresh arrays are costly (page faults), so
+    intermediate results are written in place."""
     n = ordered.size
     changes = np.empty(n, dtype=np.bool_)
     if n:
         changes[0] = True
         np.not_equal(ordered[1:], ordered[:-1], out=changes[1:])
-    position = np.arange(n, dtype=np.int64)
-    first = np.maximum.accumulate(np.where(changes, position, 0))
+    if position is None:
+        position = np.arange(n, dtype=np.int64)
+    first = np.where(changes, position, 0)
+    np.maximum.accumulate(first, out=first)
     first += 1
     ranks = np.empty(n, dtype=np.int64)
     ranks[order] = first
@@ -51,9 +58,10 @@ def _ranks_of_sorted(
     if n:
         ends[:-1] = changes[1:]
         ends[-1] = True
-    last = np.minimum.accumulate(np.where(ends, position, n)[::-1])[::-1]
+    last = np.where(ends, position, n)[::-1]
+    np.minimum.accumulate(last, out=last)
     lower = np.empty(n, dtype=np.int64)
-    lower[order] = n - 1 - last
+    lower[order] = n - 1 - last[::-1]
     return ranks, lower
 
 
@@ -79,16 +87,17 @@ def score_ranks(
     n = rounded.size
     if not n or n >= 1 << _ROW_BITS or not (rounded.min() >= 0.0 and rounded.max() <= 100.0):
         return competition(rounded, below)
-    key = np.multiply(rounded, _SCALE)
+    key = np.multiply(rounded, _SCALE, out=rounded)
     np.rint(key, out=key)
-    # highest score first: sort (top - m) ascending
-    packed = np.subtract(np.uint64(_TOP), key.astype(np.uint64))
+    np.subtract(float(_TOP), key, out=key)  # highest score first: sort (top - m) ascending
+    packed = key.astype(np.uint64)
     packed <<= np.uint64(_ROW_BITS)
-    packed |= np.arange(n, dtype=np.uint64)
+    rows = np.arange(n, dtype=np.uint64)
+    packed |= rows
     packed.sort()
-    order = (packed & np.uint64((1 << _ROW_BITS) - 1)).astype(np.int64)
+    order = np.bitwise_and(packed, np.uint64((1 << _ROW_BITS) - 1), out=key.view(np.uint64))
     packed >>= np.uint64(_ROW_BITS)
-    return _ranks_of_sorted(packed, order, below)
+    return _ranks_of_sorted(packed, order.view(np.int64), below, rows.view(np.int64))
 
 
 def percentiles(ranks: NDArray[np.int64], size: int) -> NDArray[np.float64]:
