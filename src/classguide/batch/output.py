@@ -82,7 +82,8 @@ class _Codes:
 
 
 def _dictionary(codes: NDArray[np.integer], labels: Sequence[str]) -> pa.Array:
-    idx = pa.array(codes.astype(np.int16), mask=codes < 0)
+    none = codes < 0
+    idx = pa.array(codes.astype(np.int16), mask=none if none.any() else None)
     return pa.DictionaryArray.from_arrays(idx, pa.array(list(labels), pa.string()))
 
 
@@ -221,7 +222,10 @@ class Assembler:
 
     def _rank(self) -> None:
         """Rank each class (rule set id and version) and flag the bottom of each class."""
-        classes, k = class_codes(self.locks.rulesets, self.locks.lock)
+        one_class = len({(rs.id, rs.version) for rs in self.locks.rulesets}) == 1
+        # one class: rank_classes reads no class codes (spare a gather over every row)
+        lock = self.locks.lock[:0] if one_class else self.locks.lock
+        classes, k = class_codes(self.locks.rulesets, lock)
         cols = self._cols
         score, complete = self._column("score"), self._column("complete")
         cols["rank"], cols["size"], cols["percentile"], flagged = rank_classes(

@@ -114,7 +114,8 @@ def rank_classes(
     bottom: Sequence[Callable[[int], int]],
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.int64]]:
     """Rank, class size and percentile of every row (0 / 0 / NaN where not ranked), and the rows
-    at the bottom of their class (``bottom[c](size)`` places of class ``c`` are interviewed)."""
+    at the bottom of their class (``bottom[c](size)`` places of class ``c`` are interviewed).
+    ``classes`` (each row's class code) is not read when there is one class."""
     k = bottom
     n = len(score)
     ranked = complete & ~np.isnan(score)
