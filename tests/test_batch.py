@@ -238,6 +238,31 @@ def test_columns_engine_blocks_do_not_change_results() -> None:
         assert np.array_equal(getattr(one, name), getattr(many, name))
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.data())
+def test_columns_fast_path_agrees_with_the_exact_path(data: st.DataObject) -> None:
+    # The fast path's tree (children summed in cache; a weight shared by all siblings applied
+    # once to their sum; nothing zeroed per block) against the exact path's node_scores, on
+    # rule sets with equal and unequal sibling weights and missing values.
+    from classguide.batch.tables import prepare
+
+    rs = data.draw(batch_rulesets())
+    pop = data.draw(populations(rs))
+    wide = wide_table(pop, [rs]).drop_columns(["unit_id"])
+    ids = [u.id for u, _ in pop]
+    columns, inputs = prepare(rs, wide, None, False, ids)
+    n = len(pop)
+    block = data.draw(st.sampled_from([2, 5, 4096]))
+    fast = evaluate_columns(rs, columns, n, inputs=inputs, block=block, keep_scores=True)
+    exact = evaluate_columns(rs, columns, n, inputs=inputs, exact=True, keep_scores=True)
+    assert fast.group_scores is not None and exact.group_scores is not None
+    pairs = [(getattr(fast, f), getattr(exact, f)) for f in ("party", "business", "score")]
+    for a, b in [*pairs, *zip(fast.group_scores, exact.group_scores, strict=True)]:
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-9)
+    for name in ("grade", "band", "lag", "complete", "warning_count", "max_level"):
+        assert np.array_equal(getattr(fast, name), getattr(exact, name))
+
+
 def test_out_of_range_ratio_names_unit_and_indicator() -> None:
     rs = example_ruleset()
     pop = example_units()

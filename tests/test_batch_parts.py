@@ -9,10 +9,13 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from classguide.batch.ids import duplicate_ids
-from classguide.batch.ranking import competition, percentiles
+from classguide.batch.ids import duplicate_ids, fingerprints
+from classguide.batch.locks import _codes
+from classguide.batch.ranking import competition, percentiles, rank_classes, score_ranks
 from classguide.batch.scales import fast_score_column, score_column
 from classguide.io import detect_encoding
+from classguide.model import Unit
+from classguide.ruleset import RuleSet
 from classguide.scales import Scale, piecewise_score
 
 finite = st.floats(-0.5, 2.0, allow_nan=False)
@@ -76,6 +79,30 @@ def test_duplicate_ids_are_exactly_the_repeated_ones(ids: list[str]) -> None:
     assert set(found) == repeated and len(found) == len(repeated)
 
 
+def _fingerprint(text: str) -> int:
+    """The fold of :func:`fingerprints`, one byte at a time in plain Python (the reference)."""
+    data, mask, mul = text.encode("utf-8"), 2**64 - 1, 0x9E3779B97F4A7C15
+    if len(data) > 64:
+        return hash(text) & mask
+    h = (len(data) * mul) & mask
+    for j in range(max(1, (len(data) + 7) // 8)):
+        word = int.from_bytes(data[8 * j : 8 * j + 8], "little")
+        h = ((h ^ word) * mul) & mask
+        h ^= h >> 29
+    return h
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=20) | st.text("统", min_size=21, max_size=30), max_size=30),
+       st.integers(0, 3))  # fmt: skip
+def test_fingerprints_fold_each_ids_own_bytes(ids: list[str], skip: int) -> None:
+    # bytes past an id must not count, nor the length of the array's longest id (the io path
+    # looks observation ids up among the units' by fingerprint)
+    arr = pa.array(["x" * 64, *ids], pa.string()).slice(1 + min(skip, len(ids)))
+    expected = [_fingerprint(x) for x in ids[min(skip, len(ids)) :]]
+    assert fingerprints(arr).tolist() == expected
+
+
 @settings(max_examples=100, deadline=None)
 @given(st.text(alphabet="县委办公室单位党支部书记abc,123\n", min_size=1, max_size=200))
 def test_encodings_are_told_apart(text: str) -> None:
@@ -87,3 +114,91 @@ def test_encodings_are_told_apart(text: str) -> None:
     except UnicodeDecodeError:
         assert detect_encoding(gbk) == "gb18030"
         assert gbk.decode("gb18030") == text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([0.0, 60.0, 60.0, 75.5, 100.0]) | st.floats(0, 100),
+                min_size=1, max_size=40), st.integers(0, 5))  # fmt: skip
+def test_one_class_all_ranked_agrees_with_the_general_path(values: list[float], k: int) -> None:
+    # one class with every row ranked takes a shortcut; an extra unranked row forces the
+    # general path (gather and scatter by rows), which must give the same answers
+    n = len(values)
+    score = np.array([*values, 50.0])
+    complete = np.array([True] * n + [False])
+    classes = np.zeros(n + 1, dtype=np.int64)
+    fast = rank_classes(classes[:n], score[:n], complete[:n], [lambda m: k])
+    general = rank_classes(classes, score, complete, [lambda m: k])
+    for a, b in zip(fast[:3], general[:3], strict=True):
+        np.testing.assert_array_equal(a, b[:n])
+    np.testing.assert_array_equal(fast[3], general[3])
+    assert general[0][n] == 0 and general[1][n] == 0 and np.isnan(general[2][n])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([0.0, 60.0, 60.0 + 4e-10, 60.0 + 6e-10, 59.9999999995, 100.0])
+                | st.floats(0, 100) | st.floats(-1, 101), min_size=1, max_size=60),
+       st.booleans())  # fmt: skip
+def test_score_ranks_sort_integer_keys_as_competition_ranks_the_rounded_scores(
+    values: list[float], below: bool
+) -> None:
+    # the one-sort path (scores in [0, 100]) and the fallback must both be competition ranking
+    # of the scores rounded to 9 decimals, ties at the 9th decimal included
+    v = np.array(values)
+    ranks, lower = score_ranks(v, below)
+    ref_ranks, ref_lower = competition(np.round(v, 9), below)
+    np.testing.assert_array_equal(ranks, ref_ranks)
+    if below:
+        assert lower is not None and ref_lower is not None
+        np.testing.assert_array_equal(lower, ref_lower)
+    else:
+        assert lower is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["county", "city", None]), min_size=1, max_size=200),
+       st.booleans())  # fmt: skip
+def test_attribute_codes_give_back_the_values(values: list[str | None], chunked: bool) -> None:
+    # one value throughout takes a shortcut (no hashing); either way codes index the values
+    arr = pa.array(values, pa.string())
+    codes, labels = _codes(pa.chunked_array([arr[:1], arr[1:]]) if chunked else arr, "level")
+    assert [
+        labels[c] for c in (codes.tolist() if codes is not None else [0] * len(values))
+    ] == values
+    assert labels[-1] is None and len(set(labels[:-1])) == len(labels) - 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["county", "city", "province"]), min_size=1, max_size=30),
+       st.sampled_from(["weak", "standard"]))  # fmt: skip
+def test_one_group_of_units_resolves_as_with_others_beside_it(
+    levels: list[str], foundation: str
+) -> None:
+    # a table of one type and one value per attribute is one group without grouping codes;
+    # with an extra unit of another level the general grouping runs: the locks must agree
+    from classguide.batch.locks import resolve_locks
+    from classguide.demo import example_ruleset
+    from classguide.errors import ClassguideError
+
+    rs = example_ruleset()
+
+    def resolve(unit: Unit) -> RuleSet:
+        if unit.attributes["level"] == "province":
+            raise ClassguideError("no rule set for provinces")
+        return rs
+
+    def table(levels: list[str]) -> pa.Table:
+        n = len(levels)
+        ids = [f"u{i}" for i in range(n)]
+        return pa.table({"unit_id": ids, "name": ids, "unit_type": ["organ"] * n,
+                         "level": levels, "foundation": [foundation] * n})  # fmt: skip
+
+    n = len(levels)
+    alone = resolve_locks(table(levels), resolve)
+    other = "city" if levels[0] != "city" else "county"
+    mixed = resolve_locks(table([*levels, other]), resolve)
+    lock_of = [None if i < 0 else alone.rulesets[i] for i in alone.lock.tolist()]
+    assert lock_of == [None if i < 0 else mixed.rulesets[i] for i in mixed.lock[:n].tolist()]
+    np.testing.assert_array_equal(alone.tier, mixed.tier[:n])
+    assert {(m, tuple(r.tolist())) for m, r in alone.errors} == {
+        (m, tuple(x for x in r.tolist() if x < n)) for m, r in mixed.errors
+    }

@@ -260,3 +260,13 @@ def test_text_never_becomes_a_formula(tmp_path: Path, name: str) -> None:
     sheet = openpyxl.load_workbook(tmp_path / "r.xlsx").worksheets[0]
     cell = sheet.cell(row=2, column=table.column_names.index("name") + 1)
     assert cell.value == name and cell.data_type == "s"
+
+
+def test_short_observation_ids_are_found_among_long_unit_ids(tmp_path: Path) -> None:
+    # observation ids are looked up among the units' by fingerprint: an id's fingerprint must
+    # not depend on how long the other ids of its file are (a credit code beside "u1")
+    units = units_file(tmp_path, "91110000600037341L,县财政局,organ,county,standard\n")
+    obs = write(tmp_path, "obs.csv", OBS_HEADER + GOOD_OBS)
+    result = evaluate_files(RS, units, obs, strict=True)
+    assert result.counts.units_evaluated == 3 and result.counts.add_up
+    assert result.table.column("complete").to_pylist() == [True, True, False]

@@ -109,10 +109,13 @@ def exact_rows(tree: Tree, scores: Sequence[F64], nodes: list[F64], rows: NDArra
 class FusedTree:
     """The fast path's aggregation: each score is added to its parent while still in cache.
 
-    Node sums are kept in one preallocated ``(nodes, block)`` workspace. A missing child adds 0
-    to the sum and its weight only where present, as in the exact path; the order of additions
-    differs (indicators first, then groups), which moves results by a few units in the last
-    place only — the engine recomputes exactly any row that close to a cut-off.
+    Node sums are kept in one preallocated ``(nodes, block)`` workspace; a node's first child
+    writes its sum, the others add to it (nothing is zeroed per block). A missing child adds 0
+    to the sum and its weight only where present, as in the exact path. Where an arithmetic
+    node's children all have the same weight, the scores are summed and the weight applied once
+    to the sum. The order of operations differs from the exact path (indicators first, then
+    groups; weights applied to sums), which moves results by a few units in the last place
+    only — the engine recomputes exactly any row that close to a cut-off.
     """
 
     def __init__(self, tree: Tree, block: int) -> None:
@@ -120,53 +123,80 @@ class FusedTree:
         self.geometric = [node.geometric for node in tree.nodes]
         self.indicator_parent: dict[int, tuple[int, float]] = {}
         self.node_parent: dict[int, tuple[int, float]] = {}
+        #: the weight every child of an arithmetic node shares (applied to the sum), or None
+        self.shared: list[float | None] = []
         for j, node in enumerate(tree.nodes):
+            weights = {w for _, _, w in node.children}
+            one = len(weights) == 1 and not node.geometric
+            self.shared.append(weights.pop() if one else None)
             for is_ind, idx, w in node.children:
                 (self.indicator_parent if is_ind else self.node_parent)[idx] = (j, w)
         n_nodes = len(tree.nodes)
-        self.acc = np.zeros((n_nodes, block))
-        self.tot = np.zeros((n_nodes, block))
-        self.zero = np.zeros((n_nodes, block), dtype=np.bool_)
+        self.acc = np.empty((n_nodes, block))
+        self.tot = np.empty((n_nodes, block))
+        self.zero = np.empty((n_nodes, block), dtype=np.bool_)
         self.tmp = np.empty(block)
         # Rows where a geometric node has a child scoring below 1: there the geometric mean
         # magnifies last-bit differences (a child of 1e-14 instead of 0 moves it by 1e-7), so
         # the engine recomputes them exactly.
         self.fragile = np.zeros(block, dtype=np.bool_)
+        self.any_geometric = any(self.geometric)
         self.const = [0.0] * n_nodes
         self.flagged = [False] * n_nodes
+        self.started = [False] * n_nodes
         self.size = block
 
     def reset(self, size: int) -> None:
         """Start a block of ``size`` rows."""
         self.size = size
-        self.acc[:, :size] = 0.0
-        self.tot[:, :size] = 0.0
-        self.zero[:, :size] = False
-        self.fragile[:size] = False
-        self.const = [0.0] * len(self.const)
-        self.flagged = [False] * len(self.flagged)
+        if self.any_geometric:
+            self.fragile[:size] = False
+        n_nodes = len(self.const)
+        self.const = [0.0] * n_nodes
+        self.flagged = [False] * n_nodes
+        self.started = [False] * n_nodes
 
     def _add(self, j: int, s: F64, w: float, missing: bool) -> None:
         n = self.size
         acc, tmp = self.acc[j, :n], self.tmp[:n]
+        geometric = self.geometric[j]
+        first = not self.started[j]
+        self.started[j] = True
+        if geometric and first:
+            self.zero[j, :n] = False
         with np.errstate(all="ignore"):
-            if self.geometric[j]:
+            if geometric:
                 self.zero[j, :n] |= s <= 0.0
                 self.fragile[:n] |= s < 1.0
                 np.log(s, out=tmp)
                 tmp *= w
+            elif self.shared[j] is not None:  # the weight is applied to the sum (finish)
+                if not missing:
+                    if first:
+                        np.copyto(acc, s)
+                    else:
+                        acc += s
+                    self.const[j] += w
+                    return
+                np.copyto(tmp, s)
             else:
                 np.multiply(s, w, out=tmp)
         if missing:
             present = ~np.isnan(s)
             np.copyto(tmp, 0.0, where=~present)
-            self.tot[j, :n] += present * w
+            if self.flagged[j]:
+                self.tot[j, :n] += present * w
+            else:
+                np.multiply(present, w, out=self.tot[j, :n])
             self.flagged[j] = True
         else:
             self.const[j] += w
-        if self.geometric[j]:
+        if geometric:
             np.copyto(tmp, 0.0, where=self.zero[j, :n])  # log(0) = -inf must not poison the sum
-        acc += tmp
+        if first:
+            np.copyto(acc, tmp)
+        else:
+            acc += tmp
 
     def add_indicator(self, k: int, s: F64, missing: bool) -> None:
         """Add indicator ``k``'s scores to its parent's sum."""
@@ -180,20 +210,28 @@ class FusedTree:
         out: list[F64] = []
         for j in range(len(self.tree.nodes)):
             acc = self.acc[j, :n]
-            total = self.tot[j, :n]
-            total += self.const[j]
-            with np.errstate(all="ignore"):
-                acc /= total
-                if self.geometric[j]:
-                    np.exp(acc, out=acc)
-                    np.copyto(acc, 0.0, where=self.zero[j, :n])
-            if self.flagged[j] or self.const[j] == 0.0:
-                np.copyto(acc, np.nan, where=total == 0.0)
+            const, flagged, shared = self.const[j], self.flagged[j], self.shared[j]
+            if not self.started[j] or (not flagged and const == 0.0):
+                acc[:] = np.nan  # no child (or no weight): no score
+            else:
+                with np.errstate(all="ignore"):
+                    if shared is not None:
+                        acc *= shared
+                    if flagged:
+                        total = self.tot[j, :n]
+                        total += const
+                        acc /= total
+                        np.copyto(acc, np.nan, where=total == 0.0)
+                    else:  # every child present in every row: one total
+                        acc /= const
+                    if self.geometric[j]:
+                        np.exp(acc, out=acc)
+                        np.copyto(acc, 0.0, where=self.zero[j, :n])
             np.maximum(acc, 0.0, out=acc)
             np.minimum(acc, 100.0, out=acc)
             out.append(acc)
             hit = self.node_parent.get(j)
             if hit is not None:
-                maybe_missing = self.flagged[j] or self.const[j] == 0.0
+                maybe_missing = flagged or const == 0.0
                 self._add(hit[0], acc, hit[1], maybe_missing and has_nan(acc))
         return out

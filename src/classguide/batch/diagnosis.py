@@ -102,12 +102,13 @@ class BlockWarnings:
     def add(self, a: int, masks: Sequence[Bool | None]) -> None:
         """Count the block starting at row ``a`` (its masks from :meth:`masks`)."""
         size = next((len(m) for m in masks if m is not None), 0)
-        count = np.zeros(size, dtype=np.int32)
+        # counted in bytes (a mask read as 0/1 bytes; no conversion to int32 per mask)
+        count = np.zeros(size, dtype=np.uint8 if len(masks) < 256 else np.int32)
         by_level: dict[int, Bool] = {}
         for src, mask in zip(self._sources_of, masks, strict=True):
             if mask is None:
                 continue
-            count += mask
+            count += mask.view(np.uint8) if count.dtype == np.uint8 else mask
             hit = by_level.get(src)
             if hit is None:
                 by_level[src] = mask.copy()

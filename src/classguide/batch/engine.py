@@ -20,6 +20,7 @@ import os
 import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import attrs
 import numpy as np
@@ -286,11 +287,12 @@ def evaluate_columns(
     cp = column_plan_for(ruleset)
     plan = cp.plan
     inputs = columns if inputs is None else inputs
-    out = {name: np.full(n, np.nan) for name in _FIELDS}
-    out.update({name: np.full(n, -1, dtype=np.int8) for name in ("band", "lag", "grade")})
-    done = np.zeros(n, dtype=np.bool_)
-    ind_scores = [np.full(n, np.nan) for _ in plan.indicators] if keep_scores else []
-    grp_scores = [np.full(n, np.nan) for _ in plan.tree.group_ids] if keep_scores else []
+    # Every row is written by its block: no need to fill these first.
+    out: dict[str, NDArray[Any]] = {name: np.empty(n) for name in _FIELDS}
+    out.update({name: np.empty(n, dtype=np.int8) for name in ("band", "lag", "grade")})
+    done = np.empty(n, dtype=np.bool_)
+    ind_scores = [np.empty(n) for _ in plan.indicators] if keep_scores else []
+    grp_scores = [np.empty(n) for _ in plan.tree.group_ids] if keep_scores else []
     warnings = BlockWarnings(cp, n, keep_warnings)
     local = threading.local()
 

@@ -9,6 +9,7 @@ first unit; a nationwide table has a few dozen groups, not millions of hook call
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import attrs
 import numpy as np
@@ -50,7 +51,11 @@ def attribute_columns(units: pa.Table) -> list[str]:
     return [c for c in units.column_names if c not in skip]
 
 
-def _codes(col: pa.ChunkedArray | pa.Array, name: str) -> tuple[NDArray[np.int64], list[object]]:
+def _codes(
+    col: pa.ChunkedArray | pa.Array, name: str
+) -> tuple[NDArray[np.int64] | None, list[object]]:
+    """Each row's value as a code into the values (the last one ``None``, for null); codes
+    ``None`` when every row has the first value."""
     if not (is_text(col.type) or pa.types.is_null(col.type)):
         raise InputError(
             [
@@ -60,11 +65,24 @@ def _codes(col: pa.ChunkedArray | pa.Array, name: str) -> tuple[NDArray[np.int64
         )
     arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
     if pa.types.is_null(arr.type):
-        return np.zeros(len(arr), dtype=np.int64), [None]
+        return None, [None]
+    if _one_value(arr):  # e.g. one unit type for the whole table: no hashing needed
+        return None, [arr[0].as_py(), None]
     enc = arr if pa.types.is_dictionary(arr.type) else pc.dictionary_encode(arr)
     values = enc.dictionary.to_pylist()
     codes = enc.indices.fill_null(len(values)).to_numpy(zero_copy_only=False).astype(np.int64)
     return codes, [*values, None]
+
+
+def _one_value(arr: pa.Array) -> bool:
+    """Whether ``arr`` (text, not empty) holds one value in every row, no null; a comparison
+    with the first value is several times cheaper than hashing every row."""
+    if not len(arr) or arr.null_count or pa.types.is_dictionary(arr.type):
+        return False
+    first = arr[0]
+    if not pc.all(pc.equal(arr.slice(0, 64), first)).as_py():
+        return False
+    return bool(pc.all(pc.equal(arr, first)).as_py())
 
 
 def unit_at(units: pa.Table, row: int, attributes: list[str]) -> Unit:
@@ -88,24 +106,34 @@ def resolve_locks(units: pa.Table, resolve: Resolver) -> Locks:
     """
     n = units.num_rows
     attributes = attribute_columns(units)
-    key = np.zeros(n, dtype=np.int64)
+    names = ("unit_type", *attributes)
+    # Arrow releases the GIL while it hashes: the columns are encoded side by side (in order,
+    # so the first bad column is the one reported).
+    with ThreadPoolExecutor(max_workers=min(2, len(names))) as pool:
+        encoded = list(pool.map(lambda name: _codes(units.column(name), name), names))
+    key: NDArray[np.int64] | None = None  # None: one type and one value of every attribute
     radix = 1
-    for name in ("unit_type", *attributes):
-        codes, values = _codes(units.column(name), name)
-        key += codes * radix
+    for name, (codes, values) in zip(names, encoded, strict=True):
+        if codes is not None:
+            codes *= radix
+            key = codes if key is None else np.add(key, codes, out=key)
         radix *= len(values)
         if radix > 2**40:
             raise InputError([f"units: too many distinct attribute combinations at {name!r}"])
-    present = np.flatnonzero(np.bincount(key, minlength=1)) if n else np.zeros(0, np.int64)
-    lut = np.full(int(key.max()) + 1 if n else 1, -1, dtype=np.int64)
-    lut[present] = np.arange(len(present))
-    group = lut[key]
-    first = np.full(len(present), n, dtype=np.int64)
-    np.minimum.at(first, group, np.arange(n, dtype=np.int64))
+    group: NDArray[np.int64] | None = None  # None: every unit in group 0
+    if key is None:
+        first = np.zeros(1, dtype=np.int64)
+    else:
+        present = np.flatnonzero(np.bincount(key, minlength=1)) if n else np.zeros(0, np.int64)
+        lut = np.full(int(key.max()) + 1 if n else 1, -1, dtype=np.int64)
+        lut[present] = np.arange(len(present))
+        group = lut[key]
+        first = np.full(len(present), n, dtype=np.int64)
+        np.minimum.at(first, group, np.arange(n, dtype=np.int64))
     rulesets: list[RuleSet] = []
     index: dict[int, int] = {}
-    group_lock = np.full(len(present), -1, dtype=np.int32)
-    group_tier = np.zeros(len(present), dtype=np.int8)
+    group_lock = np.full(len(first), -1, dtype=np.int32)
+    group_tier = np.zeros(len(first), dtype=np.int8)
     failed: list[tuple[str, int]] = []
     for g, row in enumerate(first.tolist()):
         unit = unit_at(units, row, attributes)
@@ -121,6 +149,13 @@ def resolve_locks(units: pa.Table, resolve: Resolver) -> Locks:
         tiers = column_plan_for(rs).tiers
         tier = unit.attributes.get("foundation")
         group_tier[g] = tiers.index(tier) + 1 if tier in tiers else 0
+    if group is None:
+        return Locks(
+            rulesets=tuple(rulesets),
+            lock=np.full(n, group_lock[0], dtype=np.int32),
+            tier=np.full(n, group_tier[0], dtype=np.int8),
+            errors=tuple((msg, np.arange(n, dtype=np.int64)) for msg, _ in failed),
+        )
     errors = tuple((msg, np.flatnonzero(group == g)) for msg, g in failed)
     return Locks(
         rulesets=tuple(rulesets), lock=group_lock[group], tier=group_tier[group], errors=errors

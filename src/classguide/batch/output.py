@@ -39,6 +39,13 @@ RESULT_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 _FLOATS = ("party", "business", "score", "coupling", "development", "degree")
+#: Each collected column's value for a unit no rule set evaluated, and its dtype.
+_EMPTY: dict[str, tuple[object, type[np.generic]]] = {
+    **{name: (np.nan, np.float64) for name in (*_FLOATS, "percentile")},
+    "band": (-1, np.int16), "grade": (-1, np.int16), "lag": (-1, np.int8),
+    "complete": (False, np.bool_), "count": (0, np.int32), "level": (0, np.int8),
+    "rank": (0, np.int64), "size": (0, np.int64),
+}  # fmt: skip
 
 
 def class_codes(
@@ -75,12 +82,23 @@ class _Codes:
 
 
 def _dictionary(codes: NDArray[np.integer], labels: Sequence[str]) -> pa.Array:
-    idx = pa.array(codes.astype(np.int16), mask=codes < 0)
+    none = codes < 0
+    idx = pa.array(codes.astype(np.int16), mask=none if none.any() else None)
     return pa.DictionaryArray.from_arrays(idx, pa.array(list(labels), pa.string()))
 
 
 def _nullable(x: NDArray[np.float64]) -> pa.Array:
+    """NaN as null; without a NaN, the array as it is (no mask to build)."""
+    if not (x.size and np.isnan(np.minimum.reduce(x))):
+        return pa.array(x)
     return pa.array(x, mask=np.isnan(x))
+
+
+def _unranked_null(x: NDArray[np.int64]) -> pa.Array:
+    """Rank or class size with 0 (not ranked) as null."""
+    if x.size and np.minimum.reduce(x) > 0:
+        return pa.array(x)
+    return pa.array(x, mask=x == 0)
 
 
 class Assembler:
@@ -100,22 +118,9 @@ class Assembler:
         self.ids = ids
         self.locks = locks
         self.period = period
-        # With one rule set for every unit these are replaced by the engine's own arrays.
-        self.party = np.full(n, np.nan)
-        self.business = np.full(n, np.nan)
-        self.score = np.full(n, np.nan)
-        self.coupling = np.full(n, np.nan)
-        self.development = np.full(n, np.nan)
-        self.degree = np.full(n, np.nan)
-        self.percentile = np.full(n, np.nan)
-        self.band = np.full(n, -1, dtype=np.int16)
-        self.grade = np.full(n, -1, dtype=np.int16)
-        self.lag = np.full(n, -1, dtype=np.int8)
-        self.complete = np.zeros(n, dtype=np.bool_)
-        self.count = np.zeros(n, dtype=np.int32)
-        self.level = np.zeros(n, dtype=np.int8)
-        self.rank = np.zeros(n, dtype=np.int64)
-        self.size = np.zeros(n, dtype=np.int64)
+        # Allocated when a rule set fills only some rows; with one rule set for every unit the
+        # engine's own arrays are taken as they are (see _put and _column).
+        self._cols: dict[str, NDArray[Any]] = {}
         self.interviews: list[NDArray[np.int64]] = []
         self.bands = _Codes()
         self.grades = _Codes()
@@ -124,12 +129,20 @@ class Assembler:
         self.scores: dict[str, NDArray[np.float64]] = {}
         self.entries: list[tuple[NDArray[np.int64], NDArray[np.int8], list[str], list[str]]] = []
 
+    def _column(self, name: str) -> NDArray[Any]:
+        """Column ``name``, filled with its "none" value where no rule set has written yet."""
+        col = self._cols.get(name)
+        if col is None:
+            fill, dtype = _EMPTY[name]
+            col = self._cols[name] = np.full(self.n, fill, dtype=dtype)
+        return col
+
     def _put(self, name: str, rows: NDArray[np.int64] | None, src: NDArray[Any]) -> None:
         """Write ``src`` into column ``name`` at ``rows``; with every row, take it as it is."""
         if rows is None:
-            setattr(self, name, src)
+            self._cols[name] = src
         else:
-            getattr(self, name)[rows] = src
+            self._column(name)[rows] = src
 
     def add(
         self,
@@ -209,12 +222,19 @@ class Assembler:
 
     def _rank(self) -> None:
         """Rank each class (rule set id and version) and flag the bottom of each class."""
-        classes, k = class_codes(self.locks.rulesets, self.locks.lock)
-        rank, size, pct, flagged = rank_classes(classes, self.score, self.complete, k)
-        self.rank, self.size, self.percentile = rank, size, pct
+        one_class = len({(rs.id, rs.version) for rs in self.locks.rulesets}) == 1
+        # one class: rank_classes reads no class codes (spare a gather over every row)
+        lock = self.locks.lock[:0] if one_class else self.locks.lock
+        classes, k = class_codes(self.locks.rulesets, lock)
+        cols = self._cols
+        score, complete = self._column("score"), self._column("complete")
+        cols["rank"], cols["size"], cols["percentile"], flagged = rank_classes(
+            classes, score, complete, k
+        )
         if flagged.size:
-            self.count[flagged] += 1
-            self.level[flagged] = np.maximum(self.level[flagged], np.int8(WarningLevel.YELLOW))
+            count, level = self._column("count"), self._column("level")
+            count[flagged] += 1
+            level[flagged] = np.maximum(level[flagged], np.int8(WarningLevel.YELLOW))
             if self.keep_warnings:
                 m = len(flagged)
                 self.entries.append(
@@ -236,22 +256,23 @@ class Assembler:
         }
         if self.period is not None:
             cols["period"] = _dictionary(np.zeros(self.n, dtype=np.int16), [self.period])
+        col = self._column
         for name in _FLOATS:
-            cols[name] = _nullable(getattr(self, name))
-        cols["band"] = _dictionary(self.band, self.bands.labels)
-        cols["lag"] = _dictionary(self.lag, LAGS)
-        cols["grade"] = _dictionary(self.grade, self.grades.labels)
-        cols["complete"] = pa.array(self.complete)
-        cols["warning_count"] = pa.array(self.count)
+            cols[name] = _nullable(col(name))
+        cols["band"] = _dictionary(col("band"), self.bands.labels)
+        cols["lag"] = _dictionary(col("lag"), LAGS)
+        cols["grade"] = _dictionary(col("grade"), self.grades.labels)
+        cols["complete"] = pa.array(col("complete"))
+        cols["warning_count"] = pa.array(col("count"))
+        level = col("level")
         cols["max_level"] = _dictionary(
-            np.where(self.level > 0, self.level - 1, -1), [lv.name.lower() for lv in WarningLevel]
+            np.where(level > 0, level - 1, -1), [lv.name.lower() for lv in WarningLevel]
         )
-        ranked = self.rank == 0
-        cols["rank"] = pa.array(self.rank, mask=ranked)
-        cols["class_size"] = pa.array(self.size, mask=ranked)
-        cols["percentile"] = _nullable(self.percentile)
-        for iid, col in sorted(self.scores.items()):
-            cols[f"score.{iid}"] = _nullable(col)
+        cols["rank"] = _unranked_null(col("rank"))
+        cols["class_size"] = _unranked_null(col("size"))
+        cols["percentile"] = _nullable(col("percentile"))
+        for iid, scores in sorted(self.scores.items()):
+            cols[f"score.{iid}"] = _nullable(scores)
         if self.keep_warnings:
             cols["warnings"] = self._warnings_column()
         return pa.table(cols)

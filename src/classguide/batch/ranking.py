@@ -10,11 +10,12 @@ than k units strictly below them, unless tied for first — get an ``interview``
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["DIGITS", "competition", "percentiles", "rank_classes"]
+__all__ = ["DIGITS", "competition", "percentiles", "rank_classes", "score_ranks"]
 
 #: Scores are compared rounded to this many decimals (as :func:`classguide.rank` does).
 DIGITS = 9
@@ -25,27 +26,78 @@ def competition(
 ) -> tuple[NDArray[np.int64], NDArray[np.int64] | None]:
     """Competition rank of each value (highest first) and, if ``below``, how many values are
     strictly lower (``None`` otherwise)."""
-    n = values.size
     order = np.argsort(values)[::-1]  # descending; the order among equal values is irrelevant
-    ordered = values[order]
+    return _ranks_of_sorted(values[order], order, below)
+
+
+def _ranks_of_sorted(
+    ordered: NDArray[Any],
+    order: NDArray[np.int64],
+    below: bool,
+    position: NDArray[np.int64] | None = None,
+) -> tuple[NDArray[np.int64], NDArray[np.int64] | None]:
+    """:func:`competition` from the values sorted highest first (``ordered``, any dtype whose
+    equality is the values') and where each came from (``order``); ``position`` is
+    ``arange(n)`` if the caller has one. Large fresh arrays are costly (page faults), so
+    intermediate results are written in place."""
+    n = ordered.size
     changes = np.empty(n, dtype=np.bool_)
     if n:
         changes[0] = True
         np.not_equal(ordered[1:], ordered[:-1], out=changes[1:])
-    position = np.arange(n, dtype=np.int64)
-    first = np.maximum.accumulate(np.where(changes, position, 0))
+    if position is None:
+        position = np.arange(n, dtype=np.int64)
+    first = np.where(changes, position, 0)
+    np.maximum.accumulate(first, out=first)
+    first += 1
     ranks = np.empty(n, dtype=np.int64)
-    ranks[order] = first + 1
+    ranks[order] = first
     if not below:
         return ranks, None
     ends = np.empty(n, dtype=np.bool_)
     if n:
         ends[:-1] = changes[1:]
         ends[-1] = True
-    last = np.minimum.accumulate(np.where(ends, position, n)[::-1])[::-1]
+    last = np.where(ends, position, n)[::-1]
+    np.minimum.accumulate(last, out=last)
     lower = np.empty(n, dtype=np.int64)
-    lower[order] = n - 1 - last
+    lower[order] = n - 1 - last[::-1]
     return ranks, lower
+
+
+#: Scores rounded to :data:`DIGITS` decimals, times 10**DIGITS, are integers up to 10**11 (37
+#: bits): with the row number in the low bits they sort as one 64-bit key.
+_SCALE = 10.0**DIGITS
+_TOP = 100 * 10**DIGITS
+_ROW_BITS = 64 - _TOP.bit_length()
+
+
+def score_ranks(
+    score: NDArray[np.float64], below: bool = True
+) -> tuple[NDArray[np.int64], NDArray[np.int64] | None]:
+    """:func:`competition` of the scores rounded to :data:`DIGITS` decimals.
+
+    Scores in [0, 100] are ranked by one sort of 64-bit integers (the rounded score, scaled to
+    an integer, above the row number) instead of an argsort of floats, about twice as fast.
+    The scaling is exact: a score rounded to 9 decimals is q = m / 10**9 for an integer m up
+    to 10**11, and rint(q·10**9) gives m back, so equal rounded scores get equal keys and
+    higher ones higher keys.
+    """
+    rounded = np.round(score, DIGITS)
+    n = rounded.size
+    if not n or n >= 1 << _ROW_BITS or not (rounded.min() >= 0.0 and rounded.max() <= 100.0):
+        return competition(rounded, below)
+    key = np.multiply(rounded, _SCALE, out=rounded)
+    np.rint(key, out=key)
+    np.subtract(float(_TOP), key, out=key)  # highest score first: sort (top - m) ascending
+    packed = key.astype(np.uint64)
+    packed <<= np.uint64(_ROW_BITS)
+    rows = np.arange(n, dtype=np.uint64)
+    packed |= rows
+    packed.sort()
+    order = np.bitwise_and(packed, np.uint64((1 << _ROW_BITS) - 1), out=key.view(np.uint64))
+    packed >>= np.uint64(_ROW_BITS)
+    return _ranks_of_sorted(packed, order.view(np.int64), below, rows.view(np.int64))
 
 
 def percentiles(ranks: NDArray[np.int64], size: int) -> NDArray[np.float64]:
@@ -62,25 +114,35 @@ def rank_classes(
     bottom: Sequence[Callable[[int], int]],
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.int64]]:
     """Rank, class size and percentile of every row (0 / 0 / NaN where not ranked), and the rows
-    at the bottom of their class (``bottom[c](size)`` places of class ``c`` are interviewed)."""
+    at the bottom of their class (``bottom[c](size)`` places of class ``c`` are interviewed).
+    ``classes`` (each row's class code) is not read when there is one class."""
     k = bottom
     n = len(score)
+    ranked = complete & ~np.isnan(score)
+    if len(k) == 1 and bool(ranked.all()):
+        # One class and every row ranked (the common case): no rows to gather and scatter.
+        places = k[0](n)
+        ranks, below = score_ranks(score, below=places > 0)
+        whole = np.full(n, n, dtype=np.int64)
+        flagged = np.zeros(0, dtype=np.int64)
+        if below is not None:
+            flagged = np.flatnonzero((ranks > 1) & (below < places)).astype(np.int64)
+        return ranks, whole, percentiles(ranks, n), flagged
     rank = np.zeros(n, dtype=np.int64)
     size = np.zeros(n, dtype=np.int64)
     pct = np.full(n, np.nan)
-    flagged: list[NDArray[np.int64]] = []
-    ranked = complete & ~np.isnan(score)
+    parts: list[NDArray[np.int64]] = []
     for c in range(len(k)):
         rows = np.flatnonzero(ranked & (classes == c)) if len(k) > 1 else np.flatnonzero(ranked)
         m = int(rows.size)
         if not m:
             continue
         places = k[c](m)
-        ranks, below = competition(np.round(score[rows], DIGITS), below=places > 0)
+        ranks, below = score_ranks(score[rows], below=places > 0)
         rank[rows] = ranks
         size[rows] = m
         pct[rows] = percentiles(ranks, m)
         if below is not None:
-            flagged.append(rows[(ranks > 1) & (below < places)])
-    out = np.concatenate(flagged) if flagged else np.zeros(0, dtype=np.int64)
+            parts.append(rows[(ranks > 1) & (below < places)])
+    out = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
     return rank, size, pct, np.sort(out)

@@ -8,6 +8,7 @@ evaluate_columns`, and the results come back as one pyarrow Table in the units' 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol, runtime_checkable
 
 import attrs
@@ -132,10 +133,12 @@ def _unit_ids(units: pa.Table) -> pa.ChunkedArray:
     if ids.null_count:
         row = int(np.flatnonzero(ids.is_null().to_numpy(zero_copy_only=False))[0])
         raise InputError([f"units: row {row + 1} has no unit_id"])
-    dups = duplicate_ids(ids)
+    return ids
+
+
+def _refuse_duplicates(dups: list[str]) -> None:
     if dups:
         raise InputError([f"units: duplicate unit_id {d!r}" for d in dups])
-    return ids
 
 
 def _align(obs: pa.Table, ids: pa.ChunkedArray) -> tuple[pa.Table, bool]:
@@ -262,8 +265,18 @@ def evaluate_table(
     src = source_of(source, rules)
     units_t = as_arrow(units, "units")
     ids = _unit_ids(units_t)
-    wide, parse = _align(as_arrow(observations, "observations"), ids)
-    locks = resolve_locks(units_t, src.resolve)
+    # Duplicate unit ids are looked for while the observations are aligned and the units
+    # grouped by lock (both mostly in Arrow and NumPy, which release the GIL); they are still
+    # the first problem reported.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        dups = pool.submit(duplicate_ids, ids)
+        try:
+            wide, parse = _align(as_arrow(observations, "observations"), ids)
+            locks = resolve_locks(units_t, src.resolve)
+        except Exception:
+            _refuse_duplicates(dups.result())
+            raise
+        _refuse_duplicates(dups.result())
     if locks.errors:
         raise InputError(
             [
