@@ -695,3 +695,15 @@ def test_shipped_sector_plugins_load_their_packaged_files() -> None:
     assert [rs.id for rs in organ] == sorted(rs.id for rs in organ)
     assert {rs.unit_type for rs in organ} == {"organ"}
     assert len(organ) == 3
+
+
+@pytest.mark.parametrize("odd", ["\x1b", "a\x00b", "x\x7f", "two\nlines", "\u2028", "tab\there"])
+def test_toml_writer_comment_header_survives_control_characters(odd: str) -> None:
+    # Found by test_fuzz_mutated_documents: the id is echoed in the file's header comment,
+    # where TOML allows no control characters and escapes do not apply.
+    import attrs
+
+    ruleset = attrs.evolve(example(), id=f"id{odd}", version=f"v{odd}")
+    text = cg.dumps_ruleset(ruleset, format="toml")
+    assert cg.loads_ruleset(text) == ruleset
+    assert text.startswith("# rule set id")

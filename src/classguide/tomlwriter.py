@@ -40,6 +40,15 @@ def _string(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
+def _comment(line: str) -> str:
+    """A comment line; control characters (which TOML forbids in comments) as ``\\uXXXX``."""
+    text = "".join(
+        f"\\u{ord(ch):04x}" if (ord(ch) < 0x20 and ch != "\t") or ord(ch) == 0x7F else ch
+        for ch in line
+    )
+    return f"# {text}" if text else "#"
+
+
 def _key(key: str) -> str:
     return key if _BARE.fullmatch(key) else _string(key)
 
@@ -73,7 +82,7 @@ def _entries(table: Mapping[str, Any]) -> list[str]:
 
 def to_toml(data: Mapping[str, Any], *, header: str = "") -> str:
     """``data`` (a rule set's plain form) as TOML text, with ``header`` as leading comments."""
-    lines = [f"# {line}" if line else "#" for line in header.splitlines()]
+    lines = [_comment(line) for line in header.splitlines()]
     sections: list[str] = []
     for key, value in data.items():
         if value is None:
