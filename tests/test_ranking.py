@@ -5,12 +5,14 @@ from __future__ import annotations
 import random
 
 import attrs
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import classguide as cg
-from classguide.ranking import bottom_count, percentile
+from classguide.batch.ranking import score_ranks
+from classguide.ranking import bottom_count, percentile, score_key
 from classguide.results import warning_sort_key
 
 T = cg.Text(zh="指标", en="indicator")
@@ -276,3 +278,45 @@ def test_ranked_evaluations_with_trends_survive_json() -> None:
     assert {w.code for w in ranked[0].warnings} >= {"interview", "trend.band_drop"}
     for ev in ranked:
         assert cg.from_json(cg.Evaluation, cg.to_json(ev)) == ev
+
+
+# --- the tie key is the batch engine's --------------------------------------------------
+
+
+@given(st.floats(0.0, 100.0))
+def test_score_key_is_numpys_rint_of_the_scaled_score(s: float) -> None:
+    assert score_key(s) == int(np.rint(s * 1e9))
+
+
+def _ranks(scores: list[float]) -> list[int | None]:
+    base = scored("u0", 50.0)
+    evs = [attrs.evolve(base, unit=unit(f"u{k}"), score=s) for k, s in enumerate(scores)]
+    return [ev.rank for ev in cg.rank(evs)]
+
+
+def test_a_score_on_a_decimal_half_ties_as_the_batch_engine_ties_it() -> None:
+    # 76.7081533075 lies just below the decimal half: round(s, 9) gives ...307, but s · 10**9 is
+    # ...307.5 in double arithmetic, which NumPy (and the batch engine) rounds to ...308. The
+    # single-unit ranking compared round(s, 9) and tied it with 76.708153307; it must not.
+    s = 76.7081533075
+    other = round(s, 9)
+    assert round(s, 9) == round(other, 9)  # the old key tied them
+    batch, _ = score_ranks(np.array([s, other]))
+    assert _ranks([s, other]) == batch.tolist() == [1, 2]
+
+
+@settings(max_examples=60)
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(0.0, 100.0),
+            st.integers(0, 10**11).map(lambda m: m / 1e9),  # on the 10**-9 grid: ties
+            st.integers(0, 10**11).map(lambda m: (m + 0.5) / 1e9),  # on the halves
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_single_and_batch_rankings_agree_on_any_scores(scores: list[float]) -> None:
+    batch, _ = score_ranks(np.array(scores, dtype=np.float64))
+    assert _ranks(scores) == batch.tolist()

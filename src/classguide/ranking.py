@@ -10,8 +10,10 @@ Within a class of *n* ranked units:
 
 * **rank** is competition ranking on the composite score *S*, highest first: one plus the
   number of units with a strictly higher score, so equal scores share a rank and the next rank
-  is skipped (1, 2, 2, 4). Scores are compared rounded to 9 decimal places, so the last bits of
-  floating-point arithmetic never split a tie.
+  is skipped (1, 2, 2, 4). Scores are compared at a resolution of 10⁻⁹: the key of a score S
+  is S · 10⁹ rounded half to even to an integer (:func:`score_key`), so the last bits of
+  floating-point arithmetic never split a tie, and the batch engine, which computes the same
+  key with NumPy, ties exactly the same units.
 * **percentile** = 100 · (n − rank) / (n − 1): the share of the *other* units of the class
   whose score is at or below this unit's (100 for the top, 0 for a sole last place, 100 when
   n = 1). Tied units share a percentile.
@@ -39,6 +41,17 @@ from classguide.ruleset import RuleSet
 __all__ = ["bottom_count", "percentile", "rank"]
 
 _DIGITS = 9
+_SCALE = 10.0**_DIGITS
+
+
+def score_key(score: float) -> int:
+    """The integer a score is ranked by: ``score · 10**9`` rounded half to even.
+
+    Python's ``round`` of a float and NumPy's ``rint`` both round the same double product half
+    to even, so this equals ``numpy.rint(score * 1e9)`` for every score; ``round(score, 9)``
+    would not (it rounds the decimal value exactly, and differs for about 4 scores in a million).
+    """
+    return round(score * _SCALE)
 
 
 def percentile(rank: int, class_size: int) -> float:
@@ -167,7 +180,7 @@ def rank(
                     f"no rule set {key[0]!r} version {key[1]} among the rule sets given, "
                     f"needed for the class {_describe(key, names)}"
                 )
-        scores = {k: round(items[k].score or 0.0, _DIGITS) for k in members}
+        scores = {k: score_key(items[k].score or 0.0) for k in members}
         ordered = sorted(scores.values())
         n = len(members)
         bottom = bottom_count(ruleset, n) if ruleset is not None else 0
