@@ -6,9 +6,11 @@ set), so evaluating many units against one rule set pays for it once.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import weakref
 from collections.abc import Callable, Mapping
+from typing import TypeVar
 
 import attrs
 
@@ -41,7 +43,7 @@ class Plan:
     tagged_indices: tuple[int, ...]
 
 
-_PLANS: dict[int, tuple[weakref.ref[RuleSet], Plan]] = {}
+T = TypeVar("T")
 
 
 def _compile(ruleset: RuleSet) -> Plan:
@@ -81,22 +83,36 @@ def _compile(ruleset: RuleSet) -> Plan:
     )
 
 
-def _forget(key: int) -> Callable[[weakref.ref[RuleSet]], None]:
-    plans = _PLANS  # bound now: the module global may be gone at interpreter exit
+def per_ruleset(compile: Callable[[RuleSet], T]) -> Callable[[RuleSet], T]:
+    """``compile`` cached by rule-set identity for as long as the rule set lives.
 
-    def forget(_: weakref.ref[RuleSet]) -> None:
-        plans.pop(key, None)
+    Rule sets are immutable, so a compiled value stays right. The cache holds only a weak
+    reference to the rule set, and the compiled value must hold none, so an entry dies with
+    its rule set and a new rule set at a recycled ``id`` is never served a stale value.
+    """
+    cache: dict[int, tuple[weakref.ref[RuleSet], T]] = {}
 
-    return forget
+    def forget_later(key: int) -> Callable[[weakref.ref[RuleSet]], None]:
+        def forget(_: weakref.ref[RuleSet]) -> None:
+            cache.pop(key, None)
+
+        return forget
+
+    @functools.wraps(compile)
+    def cached(ruleset: RuleSet) -> T:
+        key = id(ruleset)
+        hit = cache.get(key)
+        if hit is not None and hit[0]() is ruleset:
+            return hit[1]
+        value = compile(ruleset)
+        cache[key] = (weakref.ref(ruleset, forget_later(key)), value)
+        return value
+
+    return cached
 
 
+@per_ruleset
 def plan_for(ruleset: RuleSet) -> Plan:
     """The compiled :class:`Plan` of ``ruleset`` (compiled once, cached while it lives)."""
-    key = id(ruleset)
-    hit = _PLANS.get(key)
-    if hit is not None and hit[0]() is ruleset:
-        return hit[1]
-    plan = _compile(ruleset)
-    # The plan holds no reference to the rule set, so the entry dies with it.
-    _PLANS[key] = (weakref.ref(ruleset, _forget(key)), plan)
-    return plan
+    # The plan holds no reference to the rule set, so the cache entry dies with it.
+    return _compile(ruleset)

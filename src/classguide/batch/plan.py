@@ -6,16 +6,13 @@ Everything here is derived once per rule set from the single-unit :class:`~class
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Callable
-
 import attrs
 
 from classguide.aggregation import BUSINESS, PARTY
 from classguide.batch.scales import Lines, lines_of
 from classguide.diagnosis import TOLERANCE, _alert_limits
 from classguide.errors import RuleSetError
-from classguide.plan import Plan, plan_for
+from classguide.plan import Plan, per_ruleset, plan_for
 from classguide.results import WarningLevel
 from classguide.ruleset import DISCONNECTS, RuleSet
 from classguide.scales import Scale
@@ -201,24 +198,7 @@ def _compile(ruleset: RuleSet) -> ColumnPlan:
     )
 
 
-_CACHE: dict[int, tuple[weakref.ref[RuleSet], ColumnPlan]] = {}
-
-
-def _forget(key: int) -> Callable[[weakref.ref[RuleSet]], None]:
-    cache = _CACHE
-
-    def forget(_: weakref.ref[RuleSet]) -> None:
-        cache.pop(key, None)
-
-    return forget
-
-
+@per_ruleset
 def column_plan_for(ruleset: RuleSet) -> ColumnPlan:
     """The :class:`ColumnPlan` of ``ruleset`` (compiled once, cached while the rule set lives)."""
-    key = id(ruleset)
-    hit = _CACHE.get(key)
-    if hit is not None and hit[0]() is ruleset:
-        return hit[1]
-    cp = _compile(ruleset)
-    _CACHE[key] = (weakref.ref(ruleset, _forget(key)), cp)
-    return cp
+    return _compile(ruleset)
