@@ -63,26 +63,33 @@ def _timed(fn: Callable[[], object], repeat: int) -> list[float]:
     return out
 
 
+def _tables(n: int, x: np.ndarray) -> tuple[Any, Any, Any]:
+    """The benchmark rule set, a units table of ``n`` county organs and a wide observations
+    table wrapping the columns of ``x`` (indicators in id order)."""
+    import pyarrow as pa
+    from single_unit import make_ruleset
+
+    rs = make_ruleset()
+    ids = pa.array([f"u{i}" for i in range(n)])
+    units = pa.table(
+        {
+            "unit_id": ids,
+            "name": ids,
+            "unit_type": pa.array(["organ"] * n),
+            "level": pa.array(["county"] * n),
+            "foundation": pa.array(["standard"] * n),
+        }
+    )
+    names = [i.id for i in sorted(rs.indicators, key=lambda i: i.id)]
+    obs = pa.table({"unit_id": ids, **{iid: x[:, k] for k, iid in enumerate(names)}})
+    return rs, units, obs
+
+
 def _setup(method: str, n: int, x: np.ndarray, workdir: Path) -> Callable[[], object]:
     if method == "evaluate_table":
-        import pyarrow as pa
-        from single_unit import make_ruleset
-
         from classguide.batch import evaluate_table
 
-        rs = make_ruleset()
-        ids = pa.array([f"u{i}" for i in range(n)])
-        units = pa.table(
-            {
-                "unit_id": ids,
-                "name": ids,
-                "unit_type": pa.array(["organ"] * n),
-                "level": pa.array(["county"] * n),
-                "foundation": pa.array(["standard"] * n),
-            }
-        )
-        names = [i.id for i in sorted(rs.indicators, key=lambda i: i.id)]
-        obs = pa.table({"unit_id": ids, **{iid: x[:, k] for k, iid in enumerate(names)}})
+        rs, units, obs = _tables(n, x)
         return lambda: evaluate_table(rs, units, obs)
     if method == "numpy":
         from pipelines import numpy_pipeline
@@ -120,25 +127,11 @@ def _setup(method: str, n: int, x: np.ndarray, workdir: Path) -> Callable[[], ob
 
 
 def _setup_stream(n: int, x: np.ndarray, workdir: Path) -> Callable[[], object]:
-    import pyarrow as pa
     import pyarrow.csv as pacsv
-    from single_unit import make_ruleset
 
     from classguide.streaming import stream_evaluate
 
-    rs = make_ruleset()
-    ids = pa.array([f"u{i}" for i in range(n)])
-    units = pa.table(
-        {
-            "unit_id": ids,
-            "name": ids,
-            "unit_type": pa.array(["organ"] * n),
-            "level": pa.array(["county"] * n),
-            "foundation": pa.array(["standard"] * n),
-        }
-    )
-    names = [i.id for i in sorted(rs.indicators, key=lambda i: i.id)]
-    obs = pa.table({"unit_id": ids, **{iid: np.round(x[:, k], 4) for k, iid in enumerate(names)}})
+    rs, units, obs = _tables(n, np.round(x, 4))  # as a CSV writes them
     pacsv.write_csv(units, workdir / "units.csv")
     pacsv.write_csv(obs, workdir / "observations.csv")
 
