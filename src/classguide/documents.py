@@ -163,6 +163,8 @@ def _yaml_failure(exc: Exception, text: str) -> DocumentError:
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         what = "; ".join(str(x) for x in (exc.context, exc.problem) if x)
+        if "nesting depth" in what:  # PyYAML ≥ 6.0.4 stops deep nesting itself
+            what = f"nested too deeply to read ({exc.problem})"
         if mark is not None:
             line = mark.line + 1
             return DocumentError(
