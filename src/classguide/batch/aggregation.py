@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from classguide.aggregation import Tree, aggregate
+from classguide.batch.fastops import clamp, upper
 
 __all__ = ["FusedTree", "exact_rows", "has_nan", "node_scores"]
 
@@ -54,9 +55,7 @@ def _arithmetic(kids: list[Kid], size: int) -> F64:
         with np.errstate(all="ignore"):
             res = np.divide(acc, tot, out=acc)
         np.copyto(res, np.nan, where=tot == 0.0)
-    np.maximum(res, 0.0, out=res)
-    np.minimum(res, 100.0, out=res)
-    return res
+    return clamp(res, 0.0, 100.0)
 
 
 def _geometric(kids: list[Kid], size: int) -> F64:
@@ -73,7 +72,7 @@ def _geometric(kids: list[Kid], size: int) -> F64:
             acc += part
             tot += present * w
         res = np.exp(acc / tot)
-    np.minimum(res, 100.0, out=res)
+    upper(res, 100.0)
     np.copyto(res, np.nan, where=tot == 0.0)
     np.copyto(res, 0.0, where=zero)
     return res
@@ -227,8 +226,7 @@ class FusedTree:
                     if self.geometric[j]:
                         np.exp(acc, out=acc)
                         np.copyto(acc, 0.0, where=self.zero[j, :n])
-            np.maximum(acc, 0.0, out=acc)
-            np.minimum(acc, 100.0, out=acc)
+            clamp(acc, 0.0, 100.0)
             out.append(acc)
             hit = self.node_parent.get(j)
             if hit is not None:

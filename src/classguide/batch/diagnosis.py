@@ -115,8 +115,8 @@ class BlockWarnings:
             else:
                 hit |= mask
         level = np.zeros(size, dtype=np.int8)
-        for lvl in sorted(by_level):
-            np.copyto(level, np.int8(lvl), where=by_level[lvl])
+        for lvl in sorted(by_level):  # the highest level wins (levels are positive)
+            np.maximum(level, by_level[lvl].view(np.int8) * np.int8(lvl), out=level)
         self.counts[a : a + size] = count
         self.levels[a : a + size] = level
         if self.keep:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
+from classguide.batch.fastops import clamp, put, upper
 from classguide.batch.plan import ColumnPlan
 from classguide.errors import ClassguideError
 
@@ -48,7 +49,10 @@ def in_bands(x: F64, limits: Sequence[tuple[float, float]], top_closed: bool) ->
             cond = (x >= lo) & (x < hi)
         else:
             cond = (x > lo) & (x <= hi)
-        np.copyto(code, np.int8(j), where=cond)
+        if len(limits) <= 64:  # codes in [-1, 63]: int8 arithmetic cannot overflow
+            put(code, cond, j)
+        else:
+            np.copyto(code, np.int8(j), where=cond)
     return code
 
 
@@ -91,8 +95,10 @@ def near_cutoffs(
 
 
 def completeness(
-    cp: ColumnPlan, scores: Sequence[F64], missing: Sequence[bool], present: Bool
+    cp: ColumnPlan, scores: Sequence[F64 | None], missing: Sequence[bool], present: Bool
 ) -> Bool:
+    """Whether each row's observed share reaches the threshold in both sub-systems (the scores
+    of a column with a missing value are always there; others may be ``None``)."""
     complete: Bool = present.copy()
     if not any(missing):
         return complete
@@ -105,7 +111,9 @@ def completeness(
         gone = np.zeros(len(present))
         for k in ks:
             if missing[k]:
-                gone += np.isnan(scores[k]) * shares[k]
+                s = scores[k]
+                assert s is not None  # a column with a missing value is always kept
+                gone += np.isnan(s) * shares[k]
         complete &= (total - gone) / total >= thr
     return complete
 
@@ -132,15 +140,14 @@ def downstream(cp: ColumnPlan, party: F64, business: F64) -> dict[str, F64]:
         score = party * wp
         score += business * wb
         score /= wp + wb
-        np.maximum(score, 0.0, out=score)
-        np.minimum(score, 100.0, out=score)
+        clamp(score, 0.0, 100.0)
         u1 = party / 100.0
         u2 = business / 100.0
         tot = u1 + u2
         coupling = np.sqrt(u1 * u2)
         coupling *= 2.0
         coupling /= tot
-        np.minimum(coupling, 1.0, out=coupling)
+        upper(coupling, 1.0)
         np.copyto(coupling, 0.0, where=tot == 0.0)
         alpha = wp / (wp + wb)
         development = u1 * alpha
