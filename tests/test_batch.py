@@ -380,6 +380,35 @@ def test_guide_table_runs_observation_checks_per_unit() -> None:
         guide.evaluate_table(units_table(pop), wide_table(pop, list(guide.rulesets.values())))
 
 
+def test_duplicate_ids_are_reported_before_an_engine_error() -> None:
+    # The duplicate-id check runs beside the evaluation; its finding still comes first.
+    rs = example_ruleset()
+    pop = example_units()
+    units = units_table(pop)
+    dup = pa.concat_tables([units, units.slice(0, 1)])
+    wide = wide_table(pop, [rs])
+    bad = wide.set_column(
+        wide.column_names.index("tasks_completed"),
+        "tasks_completed",
+        pa.array([85.0] * wide.num_rows),  # a percentage where a ratio is needed
+    )
+    with pytest.raises(cg.EvaluationInputError, match="outside"):
+        evaluate_table(rs, units, bad)
+    with pytest.raises(cg.InputError, match="duplicate unit_id 'u1'"):
+        evaluate_table(rs, dup, bad)
+
+
+def test_plugin_checks_never_see_a_table_with_duplicate_ids() -> None:
+    checker = Checker()
+    guide = plugin_guide(checker)
+    unit = cg.Unit(id="u0", name="单位", unit_type="organ",
+                   attributes={"level": "county", "foundation": "weak"})  # fmt: skip
+    pop = [(unit, {"p1": 0.5, "b1": 0.7}), (unit, {"p1": 0.5, "b1": 0.7})]
+    with pytest.raises(cg.InputError, match="duplicate unit_id 'u0'"):
+        guide.evaluate_table(units_table(pop), wide_table(pop, list(guide.rulesets.values()))[:1])
+    assert checker.calls == 0
+
+
 def test_guide_table_unit_that_fits_no_type_is_reported() -> None:
     guide = plugin_guide()
     pop = [

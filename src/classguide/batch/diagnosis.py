@@ -78,7 +78,8 @@ class BlockWarnings:
         """
         band_level = np.array([*cp.band_levels, 0], dtype=np.int8)[band]
         with np.errstate(invalid="ignore"):
-            lagging = present & ~(np.abs(gap) < cp.lag_gap)
+            # ~(|gap| < lag_gap) without a float temporary (NaN: not within, as np.abs gives)
+            lagging = present & ~((gap < cp.lag_gap) & (gap > -cp.lag_gap))
             party_side = gap < 0
             below = {
                 tag: value < cp.disconnect_threshold

@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 import os
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -149,6 +149,20 @@ class _Workspace:
                 self.tag_parts[k].append((t, w))
         self.tag_acc = np.empty((len(cp.disconnects), block))
         self.tag_wsum = np.empty((len(cp.disconnects), block))
+        self._floats: dict[str, F64] = {}
+
+    def buffer(self, size: int) -> Callable[[str], F64]:
+        """Named float columns for a block's outcomes and temporaries, reused from block to
+        block: a fresh 1 MB temporary per operation is a fresh mapping (and its page faults)
+        whenever the C library hands the freed memory back to the system between blocks."""
+
+        def get(name: str) -> F64:
+            arr = self._floats.get(name)
+            if arr is None:
+                arr = self._floats[name] = np.empty(self.scratch.shape[0])
+            return arr[:size]
+
+        return get
 
 
 class _TagSums:
@@ -280,7 +294,8 @@ def _compute(
         nodes = node_scores(tree, full, missing, size)
         scores = list(full)
     party, business = nodes[tree.roots[PARTY]], nodes[tree.roots[BUSINESS]]
-    d = downstream(cp, party, business)
+    buf = None if ws is None else ws.buffer(size)
+    d = downstream(cp, party, business, buf)
     if exact and cp.has_geometric:
         rows = np.flatnonzero(near_cutoffs(cp, d["score"], d["degree"], d["gap"], [], None))
         if rows.size:
@@ -292,7 +307,7 @@ def _compute(
     lag = np.zeros(size, dtype=np.int8)
     with np.errstate(invalid="ignore"):
         # lag_type tests "business lags" first: it must win, so it is written last.
-        put(lag, -gap > cp.lag_threshold, 1)
+        put(lag, gap < -cp.lag_threshold, 1)  # -gap > threshold, without a temporary
         put(lag, gap > cp.lag_threshold, 2)
     put(lag, ~present, -1)
     band = in_bands(degree, cp.band_limits, top_closed=False)
@@ -301,8 +316,10 @@ def _compute(
     for k, cap in cp.veto_caps:
         viol = viols[k]
         if viol is not None:
-            np.maximum(grade, np.where(viol, np.int8(cap), np.int8(-1)), out=grade)
-    np.copyto(grade, np.int8(-1), where=~complete)
+            capped = viol.view(np.int8) * np.int8(cap + 1)  # cap where violated, else -1
+            capped -= 1
+            np.maximum(grade, capped, out=grade)
+    put(grade, ~complete, -1)
     tags = fused_tags
     if tags is None:  # every score column is kept then (see _Workspace)
         kept = [s for s in scores if s is not None]
@@ -311,7 +328,9 @@ def _compute(
     if cp.alert_error is not None and present.any():
         raise cp.alert_error
     with np.errstate(invalid="ignore"):
-        lag_gap = (party - business) / 100.0  # as lag_rule computes it
+        # as lag_rule computes it: (P - B) / 100
+        lag_gap = np.subtract(party, business, out=None if buf is None else buf("lag_gap"))
+        lag_gap /= 100.0
     masks = BlockWarnings.masks(cp, viols, band, present, lag_gap, complete, tags)
     values: dict[str, NDArray[np.generic]] = dict(
         party=party, business=business, score=score, coupling=d["coupling"],
@@ -320,9 +339,7 @@ def _compute(
     )  # fmt: skip
     near = None
     if not exact:
-        with np.errstate(invalid="ignore"):
-            product = (party / 100.0) * (business / 100.0)
-        near = near_cutoffs(cp, score, degree, gap, tags, product, lag_gap)
+        near = near_cutoffs(cp, score, degree, gap, tags, d["product"], lag_gap)
         if ws is not None and cp.has_geometric:
             near |= ws.tree.fragile[:size]
     return _Block(values=values, scores=scores, nodes=nodes, masks=masks, near=near)

@@ -7,7 +7,7 @@ P and B the results are bitwise the single-unit path's.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -87,10 +87,16 @@ def near_cutoffs(
         *(((lag_gap, [cp.lag_gap, -cp.lag_gap]),) if lag_gap is not None else ()),
         *((t, [cp.disconnect_threshold]) for t in tags),
     ]
+    # Two comparisons with bool results per cut (cheaper than |x - cut| <= NEAR, which makes
+    # two float temporaries); the window differs from that one only by rounding at its edges,
+    # a million times wider than the fast path's last-bit differences.
+    inside: Bool = np.empty(score.shape, dtype=np.bool_)
     with np.errstate(invalid="ignore"):
         for x, cuts in checks:
             for cut in cuts:
-                near |= np.abs(x - cut) <= NEAR
+                np.greater_equal(x, cut - NEAR, out=inside)
+                inside &= x <= cut + NEAR
+                near |= inside
     return near
 
 
@@ -133,25 +139,37 @@ def check_bands(
         raise ClassguideError(f"composite score {float(score[bad][0])!r} falls in no grade band")
 
 
-def downstream(cp: ColumnPlan, party: F64, business: F64) -> dict[str, F64]:
-    """S, C, T, D and the gap U1 − U2, with :func:`classguide.evaluate`'s operations."""
+def downstream(
+    cp: ColumnPlan, party: F64, business: F64, buf: Callable[[str], F64] | None = None
+) -> dict[str, F64]:
+    """S, C, T, D, the gap U1 − U2 and U1·U2, with :func:`classguide.evaluate`'s operations.
+
+    ``buf(name)`` gives a float array of ``party``'s length to write the result (or a
+    temporary) ``name`` into; by default each is a new array.
+    """
+    new = buf if buf is not None else (lambda _name: np.empty_like(party))
     wp, wb = cp.party_weight, cp.business_weight
     with np.errstate(all="ignore"):
-        score = party * wp
-        score += business * wb
+        score = np.multiply(party, wp, out=new("score"))
+        score += np.multiply(business, wb, out=new("tmp"))
         score /= wp + wb
         clamp(score, 0.0, 100.0)
-        u1 = party / 100.0
-        u2 = business / 100.0
-        tot = u1 + u2
-        coupling = np.sqrt(u1 * u2)
+        u1 = np.divide(party, 100.0, out=new("u1"))
+        u2 = np.divide(business, 100.0, out=new("u2"))
+        tot = np.add(u1, u2, out=new("tot"))
+        product = np.multiply(u1, u2, out=new("product"))
+        coupling = np.sqrt(product, out=new("coupling"))
         coupling *= 2.0
         coupling /= tot
         upper(coupling, 1.0)
         np.copyto(coupling, 0.0, where=tot == 0.0)
         alpha = wp / (wp + wb)
-        development = u1 * alpha
-        development += u2 * (1.0 - alpha)
-        degree = np.sqrt(coupling * development)
-        gap = u1 - u2
-    return dict(score=score, coupling=coupling, development=development, degree=degree, gap=gap)
+        development = np.multiply(u1, alpha, out=new("development"))
+        development += np.multiply(u2, 1.0 - alpha, out=new("tmp"))
+        degree = np.multiply(coupling, development, out=new("degree"))
+        np.sqrt(degree, out=degree)
+        gap = np.subtract(u1, u2, out=new("gap"))
+    return dict(
+        score=score, coupling=coupling, development=development, degree=degree, gap=gap,
+        product=product,
+    )  # fmt: skip

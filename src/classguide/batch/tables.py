@@ -265,35 +265,40 @@ def evaluate_table(
     src = source_of(source, rules)
     units_t = as_arrow(units, "units")
     ids = _unit_ids(units_t)
-    # Duplicate unit ids are looked for while the observations are aligned and the units
-    # grouped by lock (both mostly in Arrow and NumPy, which release the GIL); they are still
-    # the first problem reported.
+    # Duplicate unit ids are looked for on a worker thread while the observations are aligned,
+    # the units grouped by lock and (without plugin rules, which must not see a table that is
+    # about to be refused) the units evaluated: all mostly in Arrow and NumPy, which release
+    # the GIL. They are still the first problem reported.
     with ThreadPoolExecutor(max_workers=1) as pool:
         dups = pool.submit(duplicate_ids, ids)
         try:
             wide, parse = _align(as_arrow(observations, "observations"), ids)
             locks = resolve_locks(units_t, src.resolve)
+            if src.check is not None or any(src.rules_for(rs) for rs in locks.rulesets):
+                _refuse_duplicates(dups.result())
+            if locks.errors:
+                raise InputError(
+                    [
+                        f"{len(rows)} unit(s) like {ids[int(rows[0])].as_py()!r}: {msg}"
+                        for msg, rows in locks.errors
+                    ],
+                    message="units: no rule set for some units",
+                )
+            _check_columns(wide, locks)
+
+            def columns_for(rs: RuleSet, rows: NDArray[np.int64] | None) -> Columns:
+                return prepare(rs, wide, rows, parse, _Ids(ids, rows))
+
+            result = evaluate_groups(
+                src, units_t, ids, locks, columns_for, wide,
+                period=period, indicator_scores=indicator_scores, warnings=warnings,
+                block=block,
+            ).table(rank=rank)  # fmt: skip
         except Exception:
             _refuse_duplicates(dups.result())
             raise
         _refuse_duplicates(dups.result())
-    if locks.errors:
-        raise InputError(
-            [
-                f"{len(rows)} unit(s) like {ids[int(rows[0])].as_py()!r}: {msg}"
-                for msg, rows in locks.errors
-            ],
-            message="units: no rule set for some units",
-        )
-    _check_columns(wide, locks)
-
-    def columns_for(rs: RuleSet, rows: NDArray[np.int64] | None) -> Columns:
-        return prepare(rs, wide, rows, parse, _Ids(ids, rows))
-
-    return evaluate_groups(
-        src, units_t, ids, locks, columns_for, wide,
-        period=period, indicator_scores=indicator_scores, warnings=warnings, block=block,
-    ).table(rank=rank)  # fmt: skip
+    return result
 
 
 #: Raw value columns and formula-input columns of one rule set's rows.
