@@ -137,21 +137,23 @@ def test_one_class_all_ranked_agrees_with_the_general_path(values: list[float], 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from([0.0, 60.0, 60.0 + 4e-10, 60.0 + 6e-10, 59.9999999995, 100.0])
                 | st.floats(0, 100) | st.floats(-1, 101), min_size=1, max_size=60),
-       st.booleans())  # fmt: skip
+       st.integers(0, 8))  # fmt: skip
 def test_score_ranks_sort_integer_keys_as_competition_ranks_the_rounded_scores(
-    values: list[float], below: bool
+    values: list[float], places: int
 ) -> None:
     # the one-sort path (scores in [0, 100]) and the fallback must both be competition ranking
-    # of the scores rounded to 9 decimals, ties at the 9th decimal included
+    # of the scores rounded to 9 decimals, ties at the 9th decimal included; the bottom rows
+    # (found as one run at the end of the sorted order) are those with fewer than `places`
+    # scores strictly below them, not tied for first — counted here one by one
     v = np.array(values)
-    ranks, lower = score_ranks(v, below)
-    ref_ranks, ref_lower = competition(np.round(v, 9), below)
+    ranks, bottom = score_ranks(v, places)
+    ref_ranks, _ = competition(np.round(v, 9), False)
     np.testing.assert_array_equal(ranks, ref_ranks)
-    if below:
-        assert lower is not None and ref_lower is not None
-        np.testing.assert_array_equal(lower, ref_lower)
-    else:
-        assert lower is None
+    r = np.round(v, 9).tolist()
+    want = [
+        i for i, x in enumerate(r) if sum(y < x for y in r) < places and sum(y > x for y in r) > 0
+    ]
+    assert bottom.tolist() == want
 
 
 @settings(max_examples=200, deadline=None)

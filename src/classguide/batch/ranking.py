@@ -27,17 +27,17 @@ def competition(
     """Competition rank of each value (highest first) and, if ``below``, how many values are
     strictly lower (``None`` otherwise)."""
     order = np.argsort(values)[::-1]  # descending; the order among equal values is irrelevant
-    return _ranks_of_sorted(values[order], order, below)
+    first, changes = _sorted_ranks(values[order])
+    ranks = np.empty(order.size, dtype=np.int64)
+    ranks[order] = first
+    return ranks, (_below(changes, order) if below else None)
 
 
-def _ranks_of_sorted(
-    ordered: NDArray[Any],
-    order: NDArray[np.int64],
-    below: bool,
-    position: NDArray[np.int64] | None = None,
-) -> tuple[NDArray[np.int64], NDArray[np.int64] | None]:
-    """:func:`competition` from the values sorted highest first (``ordered``, any dtype whose
-    equality is the values') and where each came from (``order``); ``position`` is
+def _sorted_ranks(
+    ordered: NDArray[Any], position: NDArray[np.int64] | None = None
+) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+    """The competition rank of each place of ``ordered`` (values sorted highest first, any
+    dtype whose equality is the values'), and where a new value starts. ``position`` is
     ``arange(n)`` if the caller has one. Large fresh arrays are costly (page faults), so
     intermediate results are written in place."""
     n = ordered.size
@@ -50,19 +50,41 @@ def _ranks_of_sorted(
     first = np.where(changes, position, 0)
     np.maximum.accumulate(first, out=first)
     first += 1
-    ranks = np.empty(n, dtype=np.int64)
-    ranks[order] = first
-    if not below:
-        return ranks, None
+    return first, changes
+
+
+def _below(changes: NDArray[np.bool_], order: NDArray[np.int64]) -> NDArray[np.int64]:
+    """How many values are strictly lower than each (``changes`` from :func:`_sorted_ranks`)."""
+    n = changes.size
     ends = np.empty(n, dtype=np.bool_)
     if n:
         ends[:-1] = changes[1:]
         ends[-1] = True
-    last = np.where(ends, position, n)[::-1]
+    last = np.where(ends, np.arange(n, dtype=np.int64), n)[::-1]
     np.minimum.accumulate(last, out=last)
     lower = np.empty(n, dtype=np.int64)
     lower[order] = n - 1 - last[::-1]
-    return ranks, lower
+    return lower
+
+
+def _bottom_of_sorted(
+    first: NDArray[np.int64], order: NDArray[np.int64], places: int
+) -> NDArray[np.int64]:
+    """Rows with fewer than ``places`` values strictly below them and not tied for first,
+    ascending, from the sorted ranks (``first``) and where each place came from (``order``).
+
+    In the order highest first those rows are one run at the end: from the start of the tie
+    group holding place n − ``places`` (a unit there has fewer than ``places`` units below it,
+    and so has every unit after it), past the group tied for first.
+    """
+    n = first.size
+    if places <= 0 or not n:
+        return np.zeros(0, dtype=np.int64)
+    start = int(first[max(0, n - places)]) - 1  # that group's first place
+    if start == 0:  # it is the group tied for first: those are not flagged
+        later = np.flatnonzero(first > 1)
+        start = int(later[0]) if later.size else n
+    return np.sort(order[start:])
 
 
 #: Scores rounded to :data:`DIGITS` decimals, times 10**DIGITS, are integers up to 10**11 (37
@@ -73,9 +95,11 @@ _ROW_BITS = 64 - _TOP.bit_length()
 
 
 def score_ranks(
-    score: NDArray[np.float64], below: bool = True
-) -> tuple[NDArray[np.int64], NDArray[np.int64] | None]:
-    """:func:`competition` of the scores rounded to :data:`DIGITS` decimals.
+    score: NDArray[np.float64], places: int = 0
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """:func:`competition` ranks of the scores rounded to :data:`DIGITS` decimals, and the rows
+    (ascending) at the bottom ``places``: fewer than ``places`` units strictly below them, not
+    tied for first (none when ``places`` is 0).
 
     Scores in [0, 100] are ranked by one sort of 64-bit integers (the rounded score, scaled to
     an integer, above the row number) instead of an argsort of floats, about twice as fast.
@@ -86,7 +110,10 @@ def score_ranks(
     rounded = np.round(score, DIGITS)
     n = rounded.size
     if not n or n >= 1 << _ROW_BITS or not (rounded.min() >= 0.0 and rounded.max() <= 100.0):
-        return competition(rounded, below)
+        ranks, lower = competition(rounded, places > 0)
+        if lower is None:
+            return ranks, np.zeros(0, dtype=np.int64)
+        return ranks, np.flatnonzero((ranks > 1) & (lower < places)).astype(np.int64)
     key = np.multiply(rounded, _SCALE, out=rounded)
     np.rint(key, out=key)
     np.subtract(float(_TOP), key, out=key)  # highest score first: sort (top - m) ascending
@@ -97,7 +124,10 @@ def score_ranks(
     packed.sort()
     order = np.bitwise_and(packed, np.uint64((1 << _ROW_BITS) - 1), out=key.view(np.uint64))
     packed >>= np.uint64(_ROW_BITS)
-    return _ranks_of_sorted(packed, order.view(np.int64), below, rows.view(np.int64))
+    first, _ = _sorted_ranks(packed, rows.view(np.int64))
+    ranks = np.empty(n, dtype=np.int64)
+    ranks[order.view(np.int64)] = first
+    return ranks, _bottom_of_sorted(first, order.view(np.int64), places)
 
 
 def percentiles(ranks: NDArray[np.int64], size: int) -> NDArray[np.float64]:
@@ -121,12 +151,8 @@ def rank_classes(
     ranked = complete & ~np.isnan(score)
     if len(k) == 1 and bool(ranked.all()):
         # One class and every row ranked (the common case): no rows to gather and scatter.
-        places = k[0](n)
-        ranks, below = score_ranks(score, below=places > 0)
+        ranks, flagged = score_ranks(score, k[0](n))
         whole = np.full(n, n, dtype=np.int64)
-        flagged = np.zeros(0, dtype=np.int64)
-        if below is not None:
-            flagged = np.flatnonzero((ranks > 1) & (below < places)).astype(np.int64)
         return ranks, whole, percentiles(ranks, n), flagged
     rank = np.zeros(n, dtype=np.int64)
     size = np.zeros(n, dtype=np.int64)
@@ -137,12 +163,10 @@ def rank_classes(
         m = int(rows.size)
         if not m:
             continue
-        places = k[c](m)
-        ranks, below = score_ranks(score[rows], below=places > 0)
+        ranks, low = score_ranks(score[rows], k[c](m))
         rank[rows] = ranks
         size[rows] = m
         pct[rows] = percentiles(ranks, m)
-        if below is not None:
-            parts.append(rows[(ranks > 1) & (below < places)])
+        parts.append(rows[low])
     out = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
     return rank, size, pct, np.sort(out)
