@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -245,8 +246,34 @@ class Assembler:
     def table(self, *, rank: bool = True) -> pa.Table:
         """The result table (see the module docstring for its columns); ``rank=False`` leaves
         the ranking columns empty (a chunk of a stream, ranked when the stream ends)."""
-        if rank:
-            self._rank()
+        # Ranking (a sort; NumPy releases the GIL) runs on a worker thread while the columns it
+        # does not change are built; warning counts and levels (an interview adds one) after.
+        for name in ("score", "complete", "count", "level"):
+            self._column(name)  # created here, not by both threads at once
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            ranked = pool.submit(self._rank) if rank else None
+            try:
+                cols = self._columns()
+            finally:
+                if ranked is not None:
+                    ranked.result()
+        col = self._column
+        cols["warning_count"] = pa.array(col("count"))
+        level = col("level")
+        cols["max_level"] = _dictionary(
+            np.where(level > 0, level - 1, -1), [lv.name.lower() for lv in WarningLevel]
+        )
+        cols["rank"] = _unranked_null(col("rank"))
+        cols["class_size"] = _unranked_null(col("size"))
+        cols["percentile"] = _nullable(col("percentile"))
+        for iid, scores in sorted(self.scores.items()):
+            cols[f"score.{iid}"] = _nullable(scores)
+        if self.keep_warnings:
+            cols["warnings"] = self._warnings_column()
+        return pa.table(cols)
+
+    def _columns(self) -> dict[str, pa.Array | pa.ChunkedArray]:
+        """The columns up to ``complete`` (those ranking leaves alone), in the table's order."""
         locks = self.locks
         lock = locks.lock.astype(np.int16)
         cols: dict[str, pa.Array | pa.ChunkedArray] = {
@@ -263,16 +290,4 @@ class Assembler:
         cols["lag"] = _dictionary(col("lag"), LAGS)
         cols["grade"] = _dictionary(col("grade"), self.grades.labels)
         cols["complete"] = pa.array(col("complete"))
-        cols["warning_count"] = pa.array(col("count"))
-        level = col("level")
-        cols["max_level"] = _dictionary(
-            np.where(level > 0, level - 1, -1), [lv.name.lower() for lv in WarningLevel]
-        )
-        cols["rank"] = _unranked_null(col("rank"))
-        cols["class_size"] = _unranked_null(col("size"))
-        cols["percentile"] = _nullable(col("percentile"))
-        for iid, scores in sorted(self.scores.items()):
-            cols[f"score.{iid}"] = _nullable(scores)
-        if self.keep_warnings:
-            cols["warnings"] = self._warnings_column()
-        return pa.table(cols)
+        return cols
