@@ -4,7 +4,10 @@ Run: ``python benchmarks/batch.py`` (default sizes 100k, 1M and 5.2M units × 60
 ``--sizes 100000,1000000`` while iterating, ``--methods`` to choose, ``--repeat N``).
 
 Each (method, size) runs in a fresh child process, so its peak resident memory (``ru_maxrss``)
-is its own. Times are medians of ``--repeat`` runs after the inputs are built. Methods:
+is its own. Each child builds the inputs, makes one cold call (timed and reported as "cold s":
+the first call of a process pays one-time costs — imports done on first use, caches, a heap
+growing from nothing), then ``--repeat`` timed calls whose median is the figure compared
+("median s"), as pyperf and timeit discard their warm-up runs. Methods:
 
 * ``evaluate_table`` — ``classguide.batch.evaluate_table`` on a pyarrow units table and a wide
   observations table wrapping the matrix's columns (grouping by lock, checks, scales, tree,
@@ -161,19 +164,22 @@ def _setup_stream(n: int, x: np.ndarray, workdir: Path) -> Callable[[], object]:
 
 
 def child(method: str, n: int, repeat: int) -> None:
-    """Measure one method at one size; print one JSON line."""
+    """Measure one method at one size (a cold call, then ``repeat`` timed calls); print one
+    JSON line."""
     x = matrix(n)
     with tempfile.TemporaryDirectory() as tmp:
         fn = _setup(method, n, x, Path(tmp))
         if method == "stream":
             del x
         base = _peak_mb()
-        times = _timed(fn, repeat)
+        cold = _timed(fn, 1)[0]
+        times = _timed(fn, repeat) if method != "stream" else [cold]
     print(
         json.dumps(
             {
                 "method": method,
                 "n": n,
+                "cold": cold,
                 "times": times,
                 "median": statistics.median(times),
                 "peak_mb": _peak_mb(),
@@ -198,16 +204,17 @@ def report(results: list[dict[str, Any]], sizes: list[int], load: tuple[float, f
     lines = [
         f"load average before/after: {load[0]:.2f} / {load[1]:.2f} (2 cores)",
         "",
-        "| method | units | median s | peak RSS MiB | peak / input matrix |",
-        "|---|---:|---:|---:|---:|",
+        "| method | units | median s | cold s | peak RSS MiB | peak / input matrix |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for (method, n), r in sorted(by.items(), key=lambda kv: (kv[0][1], METHODS.index(kv[0][0]))):
         extra = ""
         if method == "stream":
             extra = f" ({n / r['median']:,.0f} units/s)"
         lines.append(
-            f"| {method}{extra} | {n:,} | {r['median']:.3f} | {r['peak_mb']:,.0f} | "
-            f"{r['peak_mb'] / r['input_mb']:.2f} |"
+            f"| {method}{extra} | {n:,} | {r['median']:.3f} | {r.get('cold', r['median']):.3f} | "
+            f"{r['peak_mb']:,.0f} | "
+            + ("— |" if method == "stream" else f"{r['peak_mb'] / r['input_mb']:.2f} |")
         )
     lines += ["", "| units | evaluate_table / numpy | / polars | skcriteria / evaluate_table | "
               "skcriteria-bare / evaluate_table | pymcdm / evaluate_table |",
