@@ -214,19 +214,23 @@ class FusedTree:
                 acc[:] = np.nan  # no child (or no weight): no score
             else:
                 with np.errstate(all="ignore"):
-                    if shared is not None:
-                        acc *= shared
                     if flagged:
+                        if shared is not None:
+                            acc *= shared
                         total = self.tot[j, :n]
                         total += const
                         acc /= total
                         np.copyto(acc, np.nan, where=total == 0.0)
+                    elif shared is not None:  # one factor: the shared weight over the total
+                        factor = shared / const
+                        if factor != 1.0:
+                            acc *= factor
                     else:  # every child present in every row: one total
                         acc /= const
                     if self.geometric[j]:
                         np.exp(acc, out=acc)
                         np.copyto(acc, 0.0, where=self.zero[j, :n])
-            clamp(acc, 0.0, 100.0)
+            clamp(acc, 0.0, 100.0)  # every node, kept or not: results must not depend on that
             out.append(acc)
             hit = self.node_parent.get(j)
             if hit is not None:
