@@ -5,7 +5,7 @@ up the tree (NaN = missing; present siblings' weights renormalise) → completen
 C, T, D → band and lag → grade with veto caps → the built-in warning rules (as counts, the most
 severe level and, on request, the list per unit).
 
-Rows go in blocks that fit the CPU cache. Each block is computed twice at most: first with the
+Rows go in blocks (see :data:`DEFAULT_BLOCK`). Each block is computed twice at most: first with the
 fast scales (:func:`~classguide.batch.scales.fast_score_into`, a few ulps from the exact curve)
 and the scores summed into their groups while in cache, then — only for the rows where a
 last-bit difference could matter (:func:`~classguide.batch.outcomes.near_cutoffs`; geometric
@@ -49,9 +49,10 @@ __all__ = ["DEFAULT_BLOCK", "THREADS", "ColumnResult", "evaluate_columns"]
 F64 = NDArray[np.float64]
 Bool = NDArray[np.bool_]
 
-#: Rows per block: 16,000 rows × 8 bytes = 125 KiB per column — small enough for the CPU's L2
-#: cache, and under the C library's 128 KiB threshold above which every temporary array would
-#: be a fresh memory mapping.
+#: Rows per block on one thread: 16,000 rows × 8 bytes = 125 KiB per column — small enough for
+#: the CPU's L2 cache, and under the C library's 128 KiB threshold above which a temporary array
+#: may be a fresh memory mapping. With threads, blocks are 8× longer (see ``evaluate_columns``)
+#: and a block's outcomes go into reused workspace columns instead of temporaries.
 DEFAULT_BLOCK = 16_000
 #: Threads the engine spreads blocks over by default (the CPUs, at most 4).
 THREADS = min(4, os.cpu_count() or 1)
