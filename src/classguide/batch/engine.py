@@ -58,6 +58,8 @@ DEFAULT_BLOCK = 16_000
 THREADS = min(4, os.cpu_count() or 1)
 _FIELDS = ("party", "business", "score", "coupling", "development", "degree")
 _CODES = ("band", "lag", "grade", "complete")
+#: Outcomes the fast path writes straight into the result columns.
+_DIRECT = ("score", "coupling", "development", "degree")
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -151,13 +153,19 @@ class _Workspace:
         self.tag_acc = np.empty((len(cp.disconnects), block))
         self.tag_wsum = np.empty((len(cp.disconnects), block))
         self._floats: dict[str, F64] = {}
+        #: the current block's rows of the result columns: outcomes are written there directly
+        self.dest: dict[str, F64] = {}
 
     def buffer(self, size: int) -> Callable[[str], F64]:
-        """Named float columns for a block's outcomes and temporaries, reused from block to
-        block: a fresh 1 MB temporary per operation is a fresh mapping (and its page faults)
-        whenever the C library hands the freed memory back to the system between blocks."""
+        """Named float columns for a block's outcomes and temporaries: the result columns'
+        rows of the block (:attr:`dest`) or columns reused from block to block — a fresh 1 MB
+        temporary per operation is a fresh mapping (and its page faults) whenever the C library
+        hands the freed memory back to the system between blocks."""
 
         def get(name: str) -> F64:
+            arr = self.dest.get(name)
+            if arr is not None:
+                return arr
             arr = self._floats.get(name)
             if arr is None:
                 arr = self._floats[name] = np.empty(self.scratch.shape[0])
@@ -425,9 +433,12 @@ def evaluate_columns(
             ws = getattr(local, "ws", None)
             if ws is None:
                 ws = local.ws = _Workspace(cp, min(block, max(n, 1)), keep_scores)
+        if ws is not None:
+            ws.dest = {name: out[name][a:b] for name in _DIRECT}
         blk = _block(cp, raws, None if tiers is None else tiers[a:b], missing, ws)
         for name, arr in blk.values.items():
-            (done if name == "complete" else out[name])[a:b] = arr
+            if ws is None or name not in _DIRECT:  # those were written in place
+                (done if name == "complete" else out[name])[a:b] = arr
         warnings.add(a, blk.masks)
         for dest, src in zip(ind_scores + grp_scores, [*blk.scores, *blk.nodes], strict=False):
             dest[a:b] = src
