@@ -8,13 +8,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from batch_strategies import batch_rulesets, populations
+from batch_strategies import batch_rulesets
 from classguide.batch.diagnosis import disconnect_values
 from classguide.batch.engine import _TagSums, _Workspace, evaluate_columns
 from classguide.batch.fastops import clamp, put, upper
 from classguide.batch.plan import column_plan_for
-from classguide.batch.tables import prepare
-from test_batch import wide_table
+from test_batch import drawn_columns
 
 # Every float64 NumPy can hold: NaN, ±inf, ±0.0, subnormals.
 any_float = st.floats(allow_nan=True, allow_infinity=True, allow_subnormal=True, width=64)
@@ -52,9 +51,9 @@ def test_clamp_turns_negative_zero_into_zero_as_maximum_does() -> None:
 @given(st.data())
 def test_put_is_a_masked_copy(data: st.DataObject) -> None:
     n = data.draw(st.integers(0, 80))
-    code = data.draw(hnp.arrays(np.int8, n, elements=st.integers(-64, 63)))
+    code = data.draw(hnp.arrays(np.int8, n, elements=st.integers(-128, 127)))
     cond = data.draw(hnp.arrays(np.bool_, n))
-    value = data.draw(st.integers(-64, 63))
+    value = data.draw(st.integers(-128, 127))
     want = code.copy()
     np.copyto(want, np.int8(value), where=cond)
     put(code, cond, value)
@@ -88,11 +87,7 @@ def test_disconnect_sums_in_the_loop_equal_disconnect_values_bitwise(data: st.Da
 def test_scores_kept_or_not_the_results_are_identical(data: st.DataObject) -> None:
     # Without keep_scores most indicators are scored into one shared scratch column; every
     # outcome must be the same, to the bit, as when each indicator keeps its own column.
-    rs = data.draw(batch_rulesets())
-    pop = data.draw(populations(rs))
-    wide = wide_table(pop, [rs]).drop_columns(["unit_id"])
-    columns, inputs = prepare(rs, wide, None, False, [u.id for u, _ in pop])
-    n = len(pop)
+    rs, columns, inputs, n = drawn_columns(data)
     block = data.draw(st.sampled_from([2, 5, 4096]))
     threads = data.draw(st.sampled_from([1, 2]))
     kept = evaluate_columns(

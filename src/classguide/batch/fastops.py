@@ -39,8 +39,9 @@ def upper(x: F64, hi: float) -> F64:
 
 
 def put(code: NDArray[np.int8], cond: NDArray[np.bool_], value: int) -> None:
-    """``np.copyto(code, value, where=cond)`` for small int8 codes (``value`` and every code in
-    [-64, 63], so ``value - code`` cannot overflow), as ``code += cond * (value - code)``."""
+    """``np.copyto(code, value, where=cond)`` for int8 codes, as ``code += cond * (value -
+    code)``: NumPy's integer arithmetic wraps modulo 256, so an intermediate that overflows
+    still ends at ``value`` (or leaves ``code`` as it was)."""
     step = np.subtract(np.int8(value), code)
     step *= cond.view(np.int8)
     code += step

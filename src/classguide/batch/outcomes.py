@@ -49,10 +49,7 @@ def in_bands(x: F64, limits: Sequence[tuple[float, float]], top_closed: bool) ->
             cond = (x >= lo) & (x < hi)
         else:
             cond = (x > lo) & (x <= hi)
-        if len(limits) <= 64:  # codes in [-1, 63]: int8 arithmetic cannot overflow
-            put(code, cond, j)
-        else:
-            np.copyto(code, np.int8(j), where=cond)
+        put(code, cond, j)
     return code
 
 
