@@ -238,20 +238,27 @@ def test_columns_engine_blocks_do_not_change_results() -> None:
         assert np.array_equal(getattr(one, name), getattr(many, name))
 
 
+def drawn_columns(
+    data: st.DataObject,
+) -> tuple[cg.RuleSet, dict[str, np.ndarray], dict[str, np.ndarray], int]:
+    """A random rule set and population as the engine takes them: value columns, formula
+    inputs and the number of units."""
+    from classguide.batch.tables import prepare
+
+    rs = data.draw(batch_rulesets())
+    pop = data.draw(populations(rs))
+    wide = wide_table(pop, [rs]).drop_columns(["unit_id"])
+    columns, inputs = prepare(rs, wide, None, False, [u.id for u, _ in pop])
+    return rs, columns, inputs, len(pop)
+
+
 @settings(max_examples=100, deadline=None)
 @given(st.data())
 def test_columns_fast_path_agrees_with_the_exact_path(data: st.DataObject) -> None:
     # The fast path's tree (children summed in cache; a weight shared by all siblings applied
     # once to their sum; nothing zeroed per block) against the exact path's node_scores, on
     # rule sets with equal and unequal sibling weights and missing values.
-    from classguide.batch.tables import prepare
-
-    rs = data.draw(batch_rulesets())
-    pop = data.draw(populations(rs))
-    wide = wide_table(pop, [rs]).drop_columns(["unit_id"])
-    ids = [u.id for u, _ in pop]
-    columns, inputs = prepare(rs, wide, None, False, ids)
-    n = len(pop)
+    rs, columns, inputs, n = drawn_columns(data)
     block = data.draw(st.sampled_from([2, 5, 4096]))
     fast = evaluate_columns(rs, columns, n, inputs=inputs, block=block, keep_scores=True)
     exact = evaluate_columns(rs, columns, n, inputs=inputs, exact=True, keep_scores=True)
